@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Is path one of the files of the new tree? (tree->files is sorted by path) */
@@ -94,7 +95,8 @@ static nn_status nn_write_staging(const nn_output_tree *tree, const nn_write_opt
         free(tmpl);
         return st;
     }
-    if (!mkdtemp(tmpl)) {
+    /* mkdtemp makes the folder private; the tree is as readable as any other */
+    if (!mkdtemp(tmpl) || chmod(tmpl, 0755) != 0) {
         st = nn_error_set(err, NN_ERR_IO, "%s: %s", tmpl, strerror(errno));
         free(tmpl);
         return st;
