@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 
+#include "base/fs.h"
 #include "render/template_tree.h"
 #include "write/manifest.h"
 #include "write/output_writer.h"
@@ -14,6 +15,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A hash of the input: every entity file's name and content, in load order. */
+static nn_status nn_input_hash(const nn_entity_set *set, char **hash, nn_error *err)
+{
+    nn_strbuf all;
+    nn_strbuf_init(&all);
+    for (size_t i = 0; i < set->count; i++) {
+        char *data;
+        size_t len;
+        nn_status st = nn_fs_read(set->entities[i].file, &data, &len, err);
+        if (st != NN_OK) {
+            nn_strbuf_free(&all);
+            return st;
+        }
+        char *base = nn_path_basename(set->entities[i].file);
+        nn_strbuf_printf(&all, "%s\n%zu\n", base, len);
+        nn_strbuf_append(&all, data, len);
+        free(base);
+        free(data);
+    }
+    *hash = nn_content_hash(all.buf, all.len);
+    nn_strbuf_free(&all);
+    return NN_OK;
+}
 
 static int nn_generate_run(int argc, char **argv)
 {
@@ -60,16 +85,16 @@ static int nn_generate_run(int argc, char **argv)
     if (st == NN_OK)
         st = nn_template_tree_render(builtin, templates, model, &tree, &err);
     if (st == NN_OK) {
-        char *text = json_dumps(model, JSON_COMPACT | JSON_SORT_KEYS);
-        char *input_hash = nn_content_hash(text ? text : "", text ? strlen(text) : 0);
-        free(text);
+        char *input_hash = NULL;
+        st = nn_input_hash(&set, &input_hash, &err);
         nn_write_options wopts = {
             .out_dir = output,
             .version = NOMNOM_VERSION,
             .input_hash = input_hash,
             .force = force,
         };
-        st = nn_output_write(&tree, &wopts, &err);
+        if (st == NN_OK)
+            st = nn_output_write(&tree, &wopts, &err);
         free(input_hash);
     }
     if (st == NN_OK)

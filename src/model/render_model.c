@@ -273,7 +273,7 @@ static json_t *nn_field_children(const nn_entity_set *set, const nn_entity *e, c
         for (size_t j = 0; j < c->field_count; j++) {
             json_t *f = nn_field_model(set, c, &c->fields[j], false);
             if (!json_is_true(json_object_get(f, "source_is_parent")))
-                json_array_append_new(element_fields, json_deep_copy(f));
+                json_array_append_new(element_fields, json_copy(f));
             json_array_append_new(fields, f);
         }
         nn_mark_positions(fields);
@@ -355,7 +355,7 @@ static json_t *nn_columns_model(json_t *fields)
         bool persisted = json_is_true(json_object_get(f, "persisted"));
         json_object_set_new(f, "param", persisted ? json_integer(++param) : json_null());
         if (persisted)
-            json_array_append_new(columns, json_deep_copy(f));
+            json_array_append_new(columns, json_copy(f));
     }
     nn_mark_positions(columns);
     json_array_foreach(columns, i, f)
@@ -490,7 +490,8 @@ static json_t *nn_entity_model(const nn_entity_set *set, const nn_entity *e)
     return m;
 }
 
-/* A list of copies of the entities that pass the filter, positions marked. */
+/* A list of the entities that pass the filter, positions marked. The items are
+ * shallow copies: they share every value but their own index/first/last. */
 static json_t *nn_entity_subset(json_t *all, const char *flag)
 {
     json_t *list = json_array();
@@ -499,7 +500,7 @@ static json_t *nn_entity_subset(json_t *all, const char *flag)
     json_array_foreach(all, i, e)
     {
         if (!flag || json_is_true(json_object_get(e, flag)))
-            json_array_append_new(list, json_deep_copy(e));
+            json_array_append_new(list, json_copy(e));
     }
     nn_mark_positions(list);
     return list;
