@@ -67,6 +67,8 @@ nn_status nn_fs_write(const char *path, const char *data, size_t len, mode_t mod
 
 nn_status nn_fs_mkdirs(const char *path, nn_error *err)
 {
+    if (nn_fs_is_dir(path))
+        return NN_OK; /* the common case: one stat instead of a mkdir per component */
     char *copy = nn_xstrdup(path);
     for (char *p = copy + 1; *p; p++) {
         if (*p != '/')
