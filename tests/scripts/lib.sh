@@ -150,7 +150,8 @@ t_restart_nats() {
 t_pg_bindir() {
     local dir
     # shellcheck disable=SC2012 # version-sorted folder names, no odd characters
-    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    dir=$(printf "%s\n" /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    [ -d "$dir" ] || return 1
     [ -n "$dir" ] && printf '%s\n' "$dir"
 }
 
