@@ -20,6 +20,9 @@ void nn_error_free(nn_error *err)
 }
 
 static void nn_error_vadd(nn_error *err, nn_status st, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void nn_error_vadd(nn_error *err, nn_status st, const char *fmt, va_list ap)
 {
     nn_strbuf_vprintf(&err->text, fmt, ap);
     nn_strbuf_putc(&err->text, '\n');

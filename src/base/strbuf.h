@@ -23,7 +23,8 @@ void nn_strbuf_append(nn_strbuf *sb, const char *data, size_t len);
 void nn_strbuf_puts(nn_strbuf *sb, const char *s);
 void nn_strbuf_putc(nn_strbuf *sb, char c);
 void nn_strbuf_printf(nn_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void nn_strbuf_vprintf(nn_strbuf *sb, const char *fmt, va_list ap);
+void nn_strbuf_vprintf(nn_strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Hand the buffer over to the caller (who frees it) and reset sb. */
 char *nn_strbuf_detach(nn_strbuf *sb, size_t *len);
 

@@ -220,12 +220,8 @@ static void nn_set_computed(json_t *f, const nn_entity *e, const nn_field *field
     const char *tail = dot ? dot + 1 : "";
     bool from_parent = e->has_repeated_for && strcmp(head, e->repeated_for.entity) == 0;
     nn_set_str(f, "source", source);
-    if (copy) {
-        /* "Order.order_key": a field of the parent (or of this entity) */
-        nn_set_str(f, "source_entity", head);
-        nn_set_str(f, "source_field", tail);
-    } else if (from_parent) {
-        /* json_get_* of "Order.comment": a field of the parent */
+    if (copy || from_parent) {
+        /* "Order.order_key": a field of the parent (or, for copy_field, of this entity) */
         nn_set_str(f, "source_entity", head);
         nn_set_str(f, "source_field", tail);
     } else {

@@ -3,7 +3,6 @@
  * entity model (see entity_loader.h): folder listing, the key-by-key reading
  * of one entity file with its defaults, and the project name.
  */
-#define _XOPEN_SOURCE 700 /* realpath */
 
 #include "yaml/entity_loader.h"
 

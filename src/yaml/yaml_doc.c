@@ -86,7 +86,7 @@ static nn_status nn_ybuilder_attach(nn_ybuilder *b, nn_ynode *n)
     nn_yframe *top = &b->stack[b->depth - 1];
     nn_ynode *parent = top->node;
     if (parent->kind == NN_YNODE_SEQUENCE) {
-        nn_grow((void **)&parent->items, &top->cap, parent->item_count + 1, sizeof *parent->items);
+        nn_grow((void **)&parent->items, &top->cap, parent->item_count + 1, sizeof(nn_ynode *));
         parent->items[parent->item_count++] = n;
         return NN_OK;
     }
