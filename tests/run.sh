@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-deploy/local/install-deps.sh
+deploy/local/install-deps.sh --tests
 
 jobs=$(nproc 2>/dev/null || echo 2)
 status=0

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# deploy/local/install-deps.sh - installs the Debian 12 packages nomnom, the
-# generated services and the tests need. Idempotent: installs only what is
+# deploy/local/install-deps.sh - installs the Debian 12 packages nomnom and
+# the generated services need; with --tests also what the tests need (Chromium,
+# python3-websockets, Node.js + npm). Idempotent: installs only what is
 # missing, so it is cheap to call before every build.
 set -euo pipefail
 
@@ -14,6 +15,12 @@ packages=(
     # quality gates
     clang-format clang-tidy cppcheck shellcheck
 )
+if [ "${1:-}" = --tests ]; then
+    packages+=(chromium python3-websockets unzip)
+    # Node.js may come from elsewhere than Debian (it does on the CI image); only
+    # install Debian's when there is none.
+    command -v npm >/dev/null || packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
