@@ -49,8 +49,7 @@ void nn_buf_truncate(nn_buf *b, size_t len)
     }
 }
 
-/* Make room for extra more bytes plus the NUL; false (and failed) when impossible. */
-static bool nn_buf_reserve(nn_buf *b, size_t extra)
+bool nn_buf_reserve(nn_buf *b, size_t extra)
 {
     if (b->failed)
         return false;
@@ -96,16 +95,29 @@ void nn_buf_putc(nn_buf *b, char c)
 
 void nn_buf_printf(nn_buf *b, const char *fmt, ...)
 {
+    if (b->failed)
+        return;
+    /* format straight into the free space; measure and grow only when short */
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
     if (n < 0) {
+        if (room)
+            b->data[b->len] = '\0';
         b->failed = true;
         return;
     }
-    if (!nn_buf_reserve(b, (size_t)n))
+    if ((size_t)n < room) {
+        b->len += (size_t)n;
         return;
+    }
+    if (!nn_buf_reserve(b, (size_t)n)) {
+        if (room)
+            b->data[b->len] = '\0';
+        return;
+    }
     va_start(ap, fmt);
     int written = vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);

@@ -43,6 +43,10 @@ void nn_buf_reset(nn_buf *b);
 /* Shorten to len bytes (no-op when already shorter). */
 void nn_buf_truncate(nn_buf *b, size_t len);
 
+/* Make room for extra more bytes (plus the NUL) in one allocation, so the
+ * appends that follow do not reallocate. false (and failed) when impossible. */
+bool nn_buf_reserve(nn_buf *b, size_t extra);
+
 void nn_buf_append(nn_buf *b, const void *data, size_t len);
 void nn_buf_puts(nn_buf *b, const char *s);
 void nn_buf_putc(nn_buf *b, char c);

@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum nn_metric_type { NN_METRIC_COUNTER, NN_METRIC_GAUGE, NN_METRIC_HISTOGRAM } nn_metric_type;
+typedef enum nn_metric_type {
+    NN_METRIC_COUNTER,
+    NN_METRIC_GAUGE,
+    NN_METRIC_HISTOGRAM
+} nn_metric_type;
 
 typedef struct nn_series {
     char *labels;
@@ -36,9 +40,8 @@ struct nn_metrics {
     nn_family *last;
 };
 
-const double nn_metrics_latency_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                            0.05,   0.1,   0.25,   0.5,   1,    2.5,
-                                            5,      10};
+const double nn_metrics_latency_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                            0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 const size_t nn_metrics_latency_bound_count =
     sizeof nn_metrics_latency_bounds / sizeof nn_metrics_latency_bounds[0];
 
