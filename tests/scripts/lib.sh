@@ -136,10 +136,24 @@ t_start_nats() {
     }
 }
 
-# t_stop_nats / t_restart_nats: for fault tests (same port, same storage).
-t_stop_nats() {
-    kill "$NATS_PID" 2>/dev/null && wait "$NATS_PID" 2>/dev/null
+# t_stop_pid PID: TERM, then wait (bounded) until the process is gone; works
+# for processes that are not children of this shell too.
+t_stop_pid() {
+    kill "$1" 2>/dev/null || return 0
+    local i
+    for i in $(seq 1 100); do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
     return 0
+}
+
+# t_stop_nats / t_restart_nats: for fault tests (same port, same storage).
+# Call them directly, not through t_check: they set NATS_PID in this shell.
+t_stop_nats() {
+    t_stop_pid "$NATS_PID"
 }
 t_restart_nats() {
     t_stop_nats
