@@ -11,7 +11,7 @@ packages=(
     # building the generated services
     clang libmicrohttpd-dev libnats-dev libpq-dev libwebsockets-dev uuid-dev
     # running the stack and the tests against the real thing
-    nats-server postgresql postgresql-client python3 python3-yaml curl wrk
+    nats-server postgresql postgresql-client python3 python3-yaml curl wrk bc
     # quality gates
     clang-format clang-tidy cppcheck shellcheck
 )
