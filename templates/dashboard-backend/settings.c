@@ -7,6 +7,13 @@
 
 static const nn_config_var backend_vars[] = {
     NN_CONFIG_DATABASE_URL(backend_settings, database_url),
+    {
+        .name = "BIND_ADDRESS",
+        .kind = NN_CONFIG_STRING,
+        .fallback = "0.0.0.0",
+        .offset = offsetof(backend_settings, bind_address),
+        .help = "IP address to listen on (0.0.0.0: every IPv4 interface, :: every interface)",
+    },
     NN_CONFIG_PORT(backend_settings, port, "3000"),
     {
         .name = "POLL_INTERVAL_MS",
@@ -29,15 +36,25 @@ static const nn_config_var backend_vars[] = {
     {
         .name = "STATIC_DIR",
         .kind = NN_CONFIG_STRING,
-        .fallback = "dashboard-frontend/dist",
         .offset = offsetof(backend_settings, static_dir),
-        .help = "folder of the frontend bundle served at /",
+        .help = "folder of the frontend bundle served at / (unset: the tree's "
+                "dashboard-frontend/dist, next to bin/, else in the working directory)",
     },
     {
         .name = "CORS_ORIGIN",
         .kind = NN_CONFIG_STRING,
         .offset = offsetof(backend_settings, cors_origin),
         .help = "origin allowed to call /api from another site, or *",
+    },
+    {
+        .name = "WS_PING_INTERVAL",
+        .kind = NN_CONFIG_MS,
+        .fallback = "30s",
+        .min = 1000,
+        .max = 3600000,
+        .offset = offsetof(backend_settings, ping_interval_ms),
+        .help = "a silent WebSocket is pinged after this long (whole seconds) and closed "
+                "when the pong does not come",
     },
     NN_CONFIG_LOG_LEVEL(backend_settings, log_level),
     NN_CONFIG_LOG_FORMAT(backend_settings, log_format),
