@@ -97,11 +97,11 @@ export LOG_FORMAT=${LOG_FORMAT:-text}
 
 cd "$tree"
 say "starting worker, ingestion-api, dashboard-backend (logs in $state/logs)"
-SCHEMA_FILE=$tree/sql/schema.sql METRICS_PORT=$metrics_port bin/worker >"$state/logs/worker.log" 2>&1 &
+SCHEMA_FILE=$tree/sql/schema.sql METRICS_HOST=127.0.0.1 METRICS_PORT=$metrics_port bin/worker >"$state/logs/worker.log" 2>&1 &
 pids+=($!)
-PORT=$ingest_port bin/ingestion-api >"$state/logs/ingestion-api.log" 2>&1 &
+BIND_ADDRESS=127.0.0.1 PORT=$ingest_port bin/ingestion-api >"$state/logs/ingestion-api.log" 2>&1 &
 pids+=($!)
-PORT=$dashboard_port STATIC_DIR=$tree/dashboard-frontend/dist bin/dashboard-backend \
+BIND_ADDRESS=127.0.0.1 PORT=$dashboard_port STATIC_DIR=$tree/dashboard-frontend/dist bin/dashboard-backend \
     >"$state/logs/dashboard-backend.log" 2>&1 &
 pids+=($!)
 

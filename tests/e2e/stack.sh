@@ -28,7 +28,7 @@ stack_ready() {
 }
 
 stack_start_worker() {
-    (cd "$STACK_TREE" && exec env METRICS_PORT="$WORKER_METRICS_PORT" SCHEMA_FILE="$STACK_TREE/sql/schema.sql" \
+    (cd "$STACK_TREE" && exec env METRICS_HOST=127.0.0.1 METRICS_PORT="$WORKER_METRICS_PORT" SCHEMA_FILE="$STACK_TREE/sql/schema.sql" \
         bin/worker >>"$STACK_LOGS/worker.log" 2>&1) &
     WORKER_PID=$!
     T_PIDS+=("$WORKER_PID")
@@ -45,14 +45,14 @@ stack_kill_worker() {
 # through t_check (which runs its command in a subshell).
 
 stack_start_ingest() {
-    (cd "$STACK_TREE" && exec env PORT="$INGEST_PORT" bin/ingestion-api >>"$STACK_LOGS/ingestion-api.log" 2>&1) &
+    (cd "$STACK_TREE" && exec env BIND_ADDRESS=127.0.0.1 PORT="$INGEST_PORT" bin/ingestion-api >>"$STACK_LOGS/ingestion-api.log" 2>&1) &
     INGEST_PID=$!
     T_PIDS+=("$INGEST_PID")
     t_wait_for 30 stack_ready "$INGEST_URL"
 }
 
 stack_start_backend() {
-    (cd "$STACK_TREE" && exec env PORT="$DASHBOARD_PORT" STATIC_DIR="$STACK_TREE/dashboard-frontend/dist" \
+    (cd "$STACK_TREE" && exec env BIND_ADDRESS=127.0.0.1 PORT="$DASHBOARD_PORT" STATIC_DIR="$STACK_TREE/dashboard-frontend/dist" \
         bin/dashboard-backend >>"$STACK_LOGS/dashboard-backend.log" 2>&1) &
     BACKEND_PID=$!
     T_PIDS+=("$BACKEND_PID")
