@@ -17,7 +17,7 @@ for variant in plain asan; do
     if [ "$variant" = asan ]; then
         dir=build-asan
         flags=(-DNOMNOM_SANITIZE=ON)
-        skip=(-E 'lint|deploy') # static checks and chart checks do not depend on the build
+        skip=(-E 'lint|deploy|frontend') # static, chart and bundle checks do not depend on the build
     fi
     echo "== $variant build ($dir)"
     cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${flags[@]}" >/dev/null
