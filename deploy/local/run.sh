@@ -105,7 +105,7 @@ BIND_ADDRESS=127.0.0.1 PORT=$dashboard_port STATIC_DIR=$tree/dashboard-frontend/
     >"$state/logs/dashboard-backend.log" 2>&1 &
 pids+=($!)
 
-ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/ready"; }
+ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/ready"; }
 for port in "$metrics_port" "$ingest_port" "$dashboard_port"; do
     for _ in $(seq 1 300); do ready "$port" && break; sleep 0.1; done
     ready "$port" || { echo "run.sh: the service on port $port is not ready; see $state/logs" >&2; exit 1; }
