@@ -712,10 +712,10 @@ void worker_batch_finish(worker_batch *b)
         error = b->error;
         b->error = NULL;
     }
-    size_t retried = 0;
     if (st == NN_OK) {
         worker_batch_count_rows(b, b->state == WORKER_BATCH_SENT);
     } else {
+        size_t retried = 0;
         worker_batch_count_rows(b, false);
         for (size_t i = 0; i < b->count; i++) {
             worker_item *item = &b->items[i];

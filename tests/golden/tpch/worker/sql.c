@@ -9,8 +9,7 @@
 const worker_upsert_sql worker_upserts[] = {
     {
         .entity = "Customer",
-        .sql =
-               "INSERT INTO \"customers\" ("
+        .sql = "INSERT INTO \"customers\" ("
                "\"customer_key\", "
                "\"name\", "
                "\"address\", "
@@ -62,8 +61,7 @@ const worker_upsert_sql worker_upserts[] = {
     },
     {
         .entity = "Order",
-        .sql =
-               "INSERT INTO \"orders\" ("
+        .sql = "INSERT INTO \"orders\" ("
                "\"order_key\", "
                "\"customer_key\", "
                "\"order_status\", "
@@ -130,8 +128,7 @@ const worker_upsert_sql worker_upserts[] = {
     },
     {
         .entity = "OrderLineItem",
-        .sql =
-               "INSERT INTO \"order_line_items\" ("
+        .sql = "INSERT INTO \"order_line_items\" ("
                "\"order_key\", "
                "\"line_number\", "
                "\"part_key\", "
@@ -207,8 +204,7 @@ const worker_upsert_sql worker_upserts[] = {
     },
     {
         .entity = "Product",
-        .sql =
-               "INSERT INTO \"products\" ("
+        .sql = "INSERT INTO \"products\" ("
                "\"part_key\", "
                "\"name\", "
                "\"manufacturer\", "
@@ -275,8 +271,8 @@ const size_t worker_upsert_count = sizeof worker_upserts / sizeof worker_upserts
 const char worker_status_sql[] =
     "INSERT INTO \"message_status\" (\"message_id\", \"entity_type\", \"status\", \"attempts\", "
     "\"received_at\", \"processed_at\", \"error\", \"source\") "
-    "SELECT DISTINCT ON (\"message_id\") \"message_id\", \"entity_type\", \"status\", \"attempts\", "
-    "\"received_at\", now(), \"error\", \"source\" "
+    "SELECT DISTINCT ON (\"message_id\") \"message_id\", \"entity_type\", \"status\", "
+    "\"attempts\", \"received_at\", now(), \"error\", \"source\" "
     "FROM unnest($1::UUID[], $2::TEXT[], $3::TEXT[], $4::INT[], $5::TIMESTAMPTZ[], $6::TEXT[], "
     "$7::TEXT[]) WITH ORDINALITY AS \"_rows\"(\"message_id\", \"entity_type\", \"status\", "
     "\"attempts\", \"received_at\", \"error\", \"source\", \"_ord\") "
