@@ -236,8 +236,13 @@ pid_b=$W_PID port_b=$W_PORT
 jsutil orders 3000 300000 13 2>/dev/null
 t_check "two workers: every order stored" wait_eq 90 "3000|6000" \
     "SELECT (SELECT count(*) FROM orders WHERE order_key BETWEEN 300000 AND 302999) || '|' || (SELECT count(*) FROM order_line_items WHERE order_key BETWEEN 300000 AND 302999)"
-a=$(metric "$port_a" 'worker_messages_processed_total{entity="Order"}')
-b=$(metric "$port_b" 'worker_messages_processed_total{entity="Order"}')
+# the counters move just after the commit that made the rows visible: wait for them (bounded)
+for _ in $(seq 1 50); do
+    a=$(metric "$port_a" 'worker_messages_processed_total{entity="Order"}')
+    b=$(metric "$port_b" 'worker_messages_processed_total{entity="Order"}')
+    [ $((${a:-0} + ${b:-0})) -ge 3000 ] && break
+    sleep 0.1
+done
 t_check "... the load is shared (worker A: ${a:-0}, worker B: ${b:-0})" \
     test "${a:-0}" -gt 0 -a "${b:-0}" -gt 0 -a $((${a:-0} + ${b:-0})) -eq 3000
 t_contains "... no duplicates" \
