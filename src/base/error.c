@@ -40,13 +40,20 @@ nn_status nn_error_set(nn_error *err, nn_status st, const char *fmt, ...)
     return st;
 }
 
+nn_status nn_error_vat(nn_error *err, const char *file, size_t line, size_t column, const char *fmt,
+                       va_list ap)
+{
+    nn_strbuf_printf(&err->text, "%s:%zu:%zu: ", file, line, column);
+    nn_error_vadd(err, NN_ERR_INPUT, fmt, ap);
+    return NN_ERR_INPUT;
+}
+
 nn_status nn_error_at(nn_error *err, const char *file, size_t line, size_t column, const char *fmt,
                       ...)
 {
-    nn_strbuf_printf(&err->text, "%s:%zu:%zu: ", file, line, column);
     va_list ap;
     va_start(ap, fmt);
-    nn_error_vadd(err, NN_ERR_INPUT, fmt, ap);
+    nn_status st = nn_error_vat(err, file, line, column, fmt, ap);
     va_end(ap);
-    return NN_ERR_INPUT;
+    return st;
 }

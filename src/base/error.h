@@ -10,6 +10,7 @@
 
 #include "base/strbuf.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef enum nn_status {
@@ -35,5 +36,9 @@ nn_status nn_error_set(nn_error *err, nn_status st, const char *fmt, ...)
 /* Record a message about input at file:line:column (1-based). */
 nn_status nn_error_at(nn_error *err, const char *file, size_t line, size_t column, const char *fmt,
                       ...) __attribute__((format(printf, 5, 6)));
+
+/* nn_error_at with a va_list, for functions that wrap it. */
+nn_status nn_error_vat(nn_error *err, const char *file, size_t line, size_t column, const char *fmt,
+                       va_list ap) __attribute__((format(printf, 5, 0)));
 
 #endif

@@ -24,15 +24,10 @@ static void nn_verr(nn_validator *V, nn_pos pos, const char *fmt, ...)
 
 static void nn_verr(nn_validator *V, nn_pos pos, const char *fmt, ...)
 {
-    nn_strbuf msg;
-    nn_strbuf_init(&msg);
     va_list ap;
     va_start(ap, fmt);
-    nn_strbuf_vprintf(&msg, fmt, ap);
+    nn_error_vat(V->err, pos.file ? pos.file : "(unknown file)", pos.line, pos.column, fmt, ap);
     va_end(ap);
-    nn_error_at(V->err, pos.file ? pos.file : "(unknown file)", pos.line, pos.column, "%s",
-                msg.buf);
-    nn_strbuf_free(&msg);
     V->failed = true;
 }
 

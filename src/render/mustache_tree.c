@@ -68,13 +68,9 @@ nn_status nn_mu_error(nn_error *err, const char *name, const char *src, size_t l
     size_t line, column;
     nn_mu_position(src, len, off, &line, &column);
 
-    nn_strbuf msg;
-    nn_strbuf_init(&msg);
     va_list ap;
     va_start(ap, fmt);
-    nn_strbuf_vprintf(&msg, fmt, ap);
+    nn_status st = nn_error_vat(err, name, line, column, fmt, ap);
     va_end(ap);
-    nn_status st = nn_error_at(err, name, line, column, "%s", msg.buf);
-    nn_strbuf_free(&msg);
     return st;
 }

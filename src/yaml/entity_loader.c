@@ -46,14 +46,10 @@ static void nn_loader_error(nn_loader *L, const nn_ynode *at, const char *fmt, .
 
 static void nn_loader_error(nn_loader *L, const nn_ynode *at, const char *fmt, ...)
 {
-    nn_strbuf msg;
-    nn_strbuf_init(&msg);
     va_list ap;
     va_start(ap, fmt);
-    nn_strbuf_vprintf(&msg, fmt, ap);
+    nn_error_vat(L->err, L->file, at ? at->line : 1, at ? at->column : 1, fmt, ap);
     va_end(ap);
-    nn_error_at(L->err, L->file, at ? at->line : 1, at ? at->column : 1, "%s", msg.buf);
-    nn_strbuf_free(&msg);
     L->failed = true;
 }
 
