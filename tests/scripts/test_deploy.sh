@@ -140,7 +140,8 @@ expect_refused "a misspelt key" "batchsize is not allowed" --set worker.batchsiz
 expect_refused "nats.enabled=false without a URL" "url" --set nats.enabled=false
 expect_refused "postgres.enabled=false without a URL" "url" --set postgres.enabled=false
 expect_refused "more stream replicas than servers" "streamReplicas" --set nats.streamReplicas=3
-expect_refused "MaxAckPending below twice the batch" "maxAckPending" --set worker.batchSize=1000
+expect_refused "MaxAckPending below twice the batch" "maxAckPending" --set worker.batchSize=1000 \
+    --set worker.maxAckPending=1500
 expect_refused "KEDA on an external NATS without its monitoring endpoint" "monitoringEndpoint" \
     --set nats.enabled=false --set nats.external.url=nats://n:4222 --set worker.keda.enabled=true
 expect_refused "TLS without a secret" "secretName" --set ingress.enabled=true --set ingress.tls.enabled=true \
