@@ -308,13 +308,15 @@ static size_t nn_path_push_key(nn_validator *v, const char *key)
 {
     size_t mark = v->path.len;
     nn_buf_putc(&v->path, '/');
-    for (const char *p = key; *p; p++) {
-        if (*p == '~')
-            nn_buf_puts(&v->path, "~0");
-        else if (*p == '/')
-            nn_buf_puts(&v->path, "~1");
-        else
-            nn_buf_putc(&v->path, *p);
+    /* copy runs without '~' or '/' whole: this is on every field of every payload */
+    for (const char *p = key; *p;) {
+        size_t run = strcspn(p, "~/");
+        nn_buf_append(&v->path, p, run);
+        p += run;
+        if (*p) {
+            nn_buf_puts(&v->path, *p == '~' ? "~0" : "~1");
+            p++;
+        }
     }
     return mark;
 }
