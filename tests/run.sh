@@ -5,7 +5,7 @@
 # instances are started by the tests themselves on free loopback ports.
 # A test that fails is run once more (--repeat until-pass:2) and its first
 # failure stays in the log: the fault-injection tests race real servers on two
-# shared cores, and one case of test_worker has failed once in six runs
+# shared cores, and one case of test_worker fails in about one run in four
 # (see the session notes); a test that fails twice fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
