@@ -3,10 +3,6 @@
 # (plain, and with AddressSanitizer + UndefinedBehaviorSanitizer) and runs the
 # whole ctest suite against each build. Real nats-server and PostgreSQL
 # instances are started by the tests themselves on free loopback ports.
-# A test that fails is run once more (--repeat until-pass:2) and its first
-# failure stays in the log: the fault-injection tests race real servers on two
-# shared cores, and one case of test_worker fails in about one run in four
-# (see the session notes); a test that fails twice fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +23,6 @@ for variant in plain asan; do
     cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${flags[@]}" >/dev/null
     cmake --build "$dir" -j"$jobs"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        ctest --test-dir "$dir" --output-on-failure -j"$jobs" "${skip[@]}" \
-        --repeat until-pass:2 || status=1
+        ctest --test-dir "$dir" --output-on-failure -j"$jobs" "${skip[@]}" || status=1
 done
 exit $status

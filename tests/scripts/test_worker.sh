@@ -149,6 +149,12 @@ t_check "no row of a refused message was written" wait_eq 5 "0" \
 t_psql -c "ALTER TABLE orders DROP CONSTRAINT test_no_666" >/dev/null
 
 # ---- a transient failure: backoff, then the DLQ on the last delivery ----------------------
+# The worker counts deliveries itself (the consumer has no server-side
+# MaxDeliver). nats-server 2.9 sometimes counts a redelivery it never makes
+# (nats-server#5305, #5338): the message then comes back after ACK_WAIT with a
+# delivery count one higher, and the message delivered last before it comes
+# again with count 1. So the worker may see deliveries 1, 2, 4 (and store a
+# batch-mate twice, harmlessly): the checks accept that, and nothing else.
 stop_worker "$W_PID"
 t_contains "SIGTERM after the poison batch: exit 0" "rc=$rc" "rc=0"
 t_psql -c "CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS \$\$
@@ -161,20 +167,51 @@ idt=$(python3 -c 'import uuid; print(uuid.uuid4())')
 start_worker w3 CONCURRENCY=1 MAX_DELIVER=3
 t_check "batch-mates of a failing message are stored at once" wait_eq 20 "3" \
     "SELECT count(*) FROM orders WHERE order_key IN (3001, 3002, 3003)"
-t_check "the failing message ends in the DLQ after MAX_DELIVER=3 deliveries" wait_eq 30 "dlq|3" \
-    "SELECT status || '|' || attempts FROM message_status WHERE message_id = '$idt'"
+t_check "the failing message ends in the DLQ after MAX_DELIVER=3 deliveries" wait_eq 30 "dlq|true" \
+    "SELECT status || '|' || (attempts >= 3) FROM message_status WHERE message_id = '$idt'"
+attempts=$(q "SELECT attempts FROM message_status WHERE message_id = '$idt'")
 t_contains "... its DLQ entry says why and how often" "$(jsutil dump MESSAGES_DLQ | envelopes check-dlq)" \
-    "messages.dlq.Order|$idt|3|40001: test: simulated serialization failure"
+    "messages.dlq.Order|$idt|$attempts|40001: test: simulated serialization failure"
 failed=$(metric "$W_PORT" 'worker_messages_failed_total{entity="Order"}')
-t_contains "worker_messages_failed_total counts the 2 retried deliveries" "failed=$failed" "failed=2"
+[ "${failed:-0}" -ge 1 ] && [ "${failed:-0}" -le $((attempts - 1)) ] &&
+    t_pass "worker_messages_failed_total counts the retried deliveries ($failed of $attempts)" ||
+    t_fail "worker_messages_failed_total counts the retried deliveries" "failed=$failed attempts=$attempts"
+t_contains "... and no row of it was written" \
+    "$(q "SELECT count(*) FROM orders WHERE order_key = 3777")" "0"
 t_psql -c "DROP TRIGGER test_fail ON orders; DROP FUNCTION test_fail()" >/dev/null
 
 metrics=$(curl -fsS "http://127.0.0.1:$W_PORT/metrics")
-t_contains "/metrics: processed by entity" "$metrics" 'worker_messages_processed_total{entity="Order"} 3'
+processed=$(printf '%s\n' "$metrics" | awk '$1 == "worker_messages_processed_total{entity=\"Order\"}" { print $2 }')
+[ "${processed:-0}" -ge 3 ] && t_pass "/metrics: processed by entity ($processed)" ||
+    t_fail "/metrics: processed by entity" "$metrics"
 t_contains "/metrics: dlq by entity" "$metrics" 'worker_messages_dlq_total{entity="Order"} 1'
 t_contains "/metrics: batch duration histogram" "$metrics" 'worker_batch_duration_seconds_bucket{le="+Inf"}'
 t_contains "/metrics: consumer lag" "$metrics" 'worker_consumer_lag 0'
 t_contains "/metrics: database connection" "$metrics" 'worker_database_up{loop="0"} 1'
+stop_worker "$W_PID"
+t_contains "SIGTERM: exit 0" "rc=$rc" "rc=0"
+
+# ---- a worker killed during the last allowed delivery ------------------------------------
+# With a server-side MaxDeliver the server would never deliver this message
+# again: it would end neither as rows nor in the DLQ.
+t_psql -c "CREATE FUNCTION test_slow() RETURNS trigger LANGUAGE plpgsql AS \$\$
+           BEGIN IF NEW.order_key = 3888 THEN PERFORM pg_sleep(3);
+               RAISE EXCEPTION 'test: slow failure' USING ERRCODE = '40001';
+           END IF; RETURN NEW; END \$\$;
+           CREATE TRIGGER test_slow BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION test_slow()" >/dev/null
+ids=$(python3 -c 'import uuid; print(uuid.uuid4())')
+envelopes order 3888 "$ids" | publish
+start_worker w3k CONCURRENCY=1 MAX_DELIVER=1
+t_check "the last allowed delivery is being written" t_wait_for 20 bash -c \
+    "[ \$(psql '$DATABASE_URL' -X -At -c \"SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%orders%' AND wait_event = 'PgSleep'\") -ge 1 ]"
+kill -KILL "$W_PID"
+wait "$W_PID" 2>/dev/null
+start_worker w3l CONCURRENCY=1 MAX_DELIVER=1
+t_check "killed during it: redelivered after ACK_WAIT_MS and sent to the DLQ" wait_eq 30 "dlq" \
+    "SELECT status FROM message_status WHERE message_id = '$ids'"
+t_contains "... with its error" "$(jsutil dump MESSAGES_DLQ | envelopes check-dlq)" \
+    "messages.dlq.Order|$ids|"
+t_psql -c "DROP TRIGGER test_slow ON orders; DROP FUNCTION test_slow()" >/dev/null
 stop_worker "$W_PID"
 t_contains "SIGTERM: exit 0" "rc=$rc" "rc=0"
 

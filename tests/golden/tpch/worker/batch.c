@@ -6,7 +6,6 @@
 #include "dlq.h"
 #include "envelope.h"
 #include "rows.h"
-#include "signals.h"
 #include "sql.h"
 #include "stats.h"
 
@@ -618,20 +617,13 @@ static int64_t worker_backoff_ms(const worker_settings *s, int64_t attempts)
     return delay < s->retry_max_ms ? delay : s->retry_max_ms;
 }
 
-/* The last delivery failed: the DLQ, insisting while NATS is away (the
- * server will not deliver this message again). */
-static void worker_item_last_delivery(worker_batch *b, worker_item *item)
-{
-    int64_t wait = 100;
-    for (;;) {
-        worker_item_dead_letter(b, item);
-        if (item->fate == WORKER_DEAD || !worker_sleep_ms(wait))
-            return;
-        wait = wait < 5000 ? wait * 2 : 5000;
-    }
-}
-
-/* Ack, Term or Nak one message by its fate (a copy: by the fate of the last copy). */
+/*
+ * Ack, Term or Nak one message by its fate (a copy: by the fate of the last
+ * copy). A failure on the last allowed delivery (MAX_DELIVER) goes to the DLQ;
+ * when NATS does not confirm that, the message is redelivered like any other
+ * failure and its next delivery tries the DLQ again (the consumer has no
+ * MaxDeliver of its own, consumer.h).
+ */
 static void worker_item_settle(worker_batch *b, worker_item *item)
 {
     size_t slot = worker_stats_slot(item->entity);
@@ -639,15 +631,9 @@ static void worker_item_settle(worker_batch *b, worker_item *item)
         item->fate = item->copy_of->fate == WORKER_STORED || item->copy_of->fate == WORKER_DEAD
                          ? item->copy_of->fate
                          : WORKER_RETRY;
-    if (item->fate != WORKER_STORED && item->fate != WORKER_DEAD && !item->copy_of &&
-        item->attempts >= b->settings->max_deliver) {
-        worker_item_last_delivery(b, item);
-        if (item->fate != WORKER_DEAD)
-            nn_log_error("message left unacknowledged after its last delivery: "
-                         "it stays in stream MESSAGES",
-                         NN_LOG_STR("message_id", item->env.message_id),
-                         NN_LOG_INT("stream_sequence", (int64_t)item->sequence));
-    }
+    else if (item->fate != WORKER_STORED && item->fate != WORKER_DEAD &&
+             item->attempts >= b->settings->max_deliver)
+        worker_item_dead_letter(b, item);
     natsStatus s = NATS_OK;
     switch (item->fate) {
     case WORKER_STORED:
@@ -663,8 +649,6 @@ static void worker_item_settle(worker_batch *b, worker_item *item)
     case WORKER_RETRY:
     case WORKER_COPY:
         b->stats.failed[slot]++;
-        if (item->attempts >= b->settings->max_deliver)
-            break;
         s = worker_consumer_nak(b->consumer, item->msg,
                                 worker_backoff_ms(b->settings, item->attempts));
         if (item->env.message_id && item->entity && !item->copy_of) {

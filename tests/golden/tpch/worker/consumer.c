@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define WORKER_NS_PER_MS 1000000LL
+#define WORKER_UNLIMITED (-1)
 
 /* ---- connection ------------------------------------------------------------- */
 
@@ -113,7 +114,13 @@ static void worker_consumer_config(jsConsumerConfig *cfg, const worker_settings 
     cfg->DeliverPolicy = js_DeliverAll;
     cfg->AckPolicy = js_AckExplicit;
     cfg->AckWait = settings->ack_wait_ms * WORKER_NS_PER_MS;
-    cfg->MaxDeliver = settings->max_deliver;
+    /* No server-side MaxDeliver: the worker counts deliveries itself and
+     * sends the last allowed one (MAX_DELIVER) to the DLQ. A server limit
+     * would drop a message whose last delivery the worker never handled (a
+     * crash during it; or nats-server 2.9's lost redeliveries, which count a
+     * delivery that was never made, fixed upstream in nats-server#5305 and
+     * #5338) and nothing accepted may be lost. */
+    cfg->MaxDeliver = WORKER_UNLIMITED;
     cfg->MaxAckPending = settings->max_ack_pending;
     cfg->FilterSubject = NN_SUBJECT_INGEST_ALL;
 }

@@ -3,9 +3,11 @@
  * streams, the durable pull consumer "workers" and fetching from it.
  *
  * The consumer (DESIGN.md §5): durable "workers" on stream MESSAGES, filter
- * messages.ingest.>, explicit ack, MaxDeliver, AckWait and MaxAckPending from
- * the settings. It is created when missing and its limits are brought up to
- * date; several worker processes share it, each fetching in turn.
+ * messages.ingest.>, explicit ack, AckWait and MaxAckPending from the
+ * settings, and no MaxDeliver: the worker itself sends the last allowed
+ * delivery (MAX_DELIVER) to the DLQ, so the server never drops a message. It
+ * is created when missing and its limits are brought up to date; several
+ * worker processes share it, each fetching in turn.
  *
  * The process has one NATS connection; each of its consuming loops (loop.h)
  * binds its own pull subscription to the consumer. A fetch asks for a whole
