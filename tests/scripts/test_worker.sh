@@ -106,6 +106,16 @@ t_contains "... still 1 + 2 rows, with the new values" \
 t_contains "... and both messages are processed" \
     "$(q "SELECT string_agg(status, ',') FROM message_status WHERE message_id IN ('$id1', '$id2')")" "processed,processed"
 
+versions="SELECT string_agg(xmin::text, ',' ORDER BY line_number) FROM (SELECT xmin, 0 AS line_number FROM orders WHERE order_key = 1001 UNION ALL SELECT xmin, line_number FROM order_line_items WHERE order_key = 1001) v"
+before=$(q "$versions")
+processed=$(metric "$W_PORT" 'worker_messages_processed_total{entity="Order"}')
+# the same envelope again, without Nats-Msg-Id so that JetStream stores it: a redelivery
+envelopes order 1001 "$id2" "Clerk#2" 9 | awk -F '\t' -v OFS='\t' '{ $2 = "-"; print }' | publish
+# more_processed N: the worker has stored more than N Order messages
+more_processed() { [ "$(metric "$W_PORT" 'worker_messages_processed_total{entity="Order"}')" -gt "$1" ]; }
+t_check "a redelivered message is processed again" t_wait_for 20 more_processed "$processed"
+t_contains "... and changes nothing: not even a new row version" "$(q "$versions")" "$before"
+
 # ---- every type round-trips ----------------------------------------------------------
 envelopes types | publish
 t_check "one message of each entity stored" wait_eq 20 "3" \

@@ -57,7 +57,25 @@ const worker_upsert_sql worker_upserts[] = {
                "\"account_balance\" = EXCLUDED.\"account_balance\", "
                "\"market_segment\" = EXCLUDED.\"market_segment\", "
                "\"comment\" = EXCLUDED.\"comment\", "
-               "\"_message_id\" = EXCLUDED.\"_message_id\"",
+               "\"_message_id\" = EXCLUDED.\"_message_id\" "
+               /* a redelivered message changes nothing: not even a new row version */
+               "WHERE ("
+               "\"customers\".\"name\", "
+               "\"customers\".\"address\", "
+               "\"customers\".\"nation_key\", "
+               "\"customers\".\"phone\", "
+               "\"customers\".\"account_balance\", "
+               "\"customers\".\"market_segment\", "
+               "\"customers\".\"comment\", "
+               "\"customers\".\"_message_id\") IS DISTINCT FROM ("
+               "EXCLUDED.\"name\", "
+               "EXCLUDED.\"address\", "
+               "EXCLUDED.\"nation_key\", "
+               "EXCLUDED.\"phone\", "
+               "EXCLUDED.\"account_balance\", "
+               "EXCLUDED.\"market_segment\", "
+               "EXCLUDED.\"comment\", "
+               "EXCLUDED.\"_message_id\")",
     },
     {
         .entity = "Order",
@@ -124,7 +142,31 @@ const worker_upsert_sql worker_upserts[] = {
                "\"is_rush\" = EXCLUDED.\"is_rush\", "
                "\"placed_at\" = EXCLUDED.\"placed_at\", "
                "\"comment\" = EXCLUDED.\"comment\", "
-               "\"_message_id\" = EXCLUDED.\"_message_id\"",
+               "\"_message_id\" = EXCLUDED.\"_message_id\" "
+               /* a redelivered message changes nothing: not even a new row version */
+               "WHERE ("
+               "\"orders\".\"customer_key\", "
+               "\"orders\".\"order_status\", "
+               "\"orders\".\"total_price\", "
+               "\"orders\".\"order_date\", "
+               "\"orders\".\"order_priority\", "
+               "\"orders\".\"clerk\", "
+               "\"orders\".\"ship_priority\", "
+               "\"orders\".\"is_rush\", "
+               "\"orders\".\"placed_at\", "
+               "\"orders\".\"comment\", "
+               "\"orders\".\"_message_id\") IS DISTINCT FROM ("
+               "EXCLUDED.\"customer_key\", "
+               "EXCLUDED.\"order_status\", "
+               "EXCLUDED.\"total_price\", "
+               "EXCLUDED.\"order_date\", "
+               "EXCLUDED.\"order_priority\", "
+               "EXCLUDED.\"clerk\", "
+               "EXCLUDED.\"ship_priority\", "
+               "EXCLUDED.\"is_rush\", "
+               "EXCLUDED.\"placed_at\", "
+               "EXCLUDED.\"comment\", "
+               "EXCLUDED.\"_message_id\")",
     },
     {
         .entity = "OrderLineItem",
@@ -200,7 +242,33 @@ const worker_upsert_sql worker_upserts[] = {
                "\"ship_date\" = EXCLUDED.\"ship_date\", "
                "\"ship_mode\" = EXCLUDED.\"ship_mode\", "
                "\"is_gift\" = EXCLUDED.\"is_gift\", "
-               "\"_message_id\" = EXCLUDED.\"_message_id\"",
+               "\"_message_id\" = EXCLUDED.\"_message_id\" "
+               /* a redelivered message changes nothing: not even a new row version */
+               "WHERE ("
+               "\"order_line_items\".\"part_key\", "
+               "\"order_line_items\".\"supplier_key\", "
+               "\"order_line_items\".\"quantity\", "
+               "\"order_line_items\".\"extended_price\", "
+               "\"order_line_items\".\"discount\", "
+               "\"order_line_items\".\"tax\", "
+               "\"order_line_items\".\"return_flag\", "
+               "\"order_line_items\".\"line_status\", "
+               "\"order_line_items\".\"ship_date\", "
+               "\"order_line_items\".\"ship_mode\", "
+               "\"order_line_items\".\"is_gift\", "
+               "\"order_line_items\".\"_message_id\") IS DISTINCT FROM ("
+               "EXCLUDED.\"part_key\", "
+               "EXCLUDED.\"supplier_key\", "
+               "EXCLUDED.\"quantity\", "
+               "EXCLUDED.\"extended_price\", "
+               "EXCLUDED.\"discount\", "
+               "EXCLUDED.\"tax\", "
+               "EXCLUDED.\"return_flag\", "
+               "EXCLUDED.\"line_status\", "
+               "EXCLUDED.\"ship_date\", "
+               "EXCLUDED.\"ship_mode\", "
+               "EXCLUDED.\"is_gift\", "
+               "EXCLUDED.\"_message_id\")",
     },
     {
         .entity = "Product",
@@ -262,7 +330,29 @@ const worker_upsert_sql worker_upserts[] = {
                "\"retail_price\" = EXCLUDED.\"retail_price\", "
                "\"attributes\" = EXCLUDED.\"attributes\", "
                "\"comment\" = EXCLUDED.\"comment\", "
-               "\"_message_id\" = EXCLUDED.\"_message_id\"",
+               "\"_message_id\" = EXCLUDED.\"_message_id\" "
+               /* a redelivered message changes nothing: not even a new row version */
+               "WHERE ("
+               "\"products\".\"name\", "
+               "\"products\".\"manufacturer\", "
+               "\"products\".\"brand\", "
+               "\"products\".\"part_type\", "
+               "\"products\".\"size\", "
+               "\"products\".\"container\", "
+               "\"products\".\"retail_price\", "
+               "\"products\".\"attributes\", "
+               "\"products\".\"comment\", "
+               "\"products\".\"_message_id\") IS DISTINCT FROM ("
+               "EXCLUDED.\"name\", "
+               "EXCLUDED.\"manufacturer\", "
+               "EXCLUDED.\"brand\", "
+               "EXCLUDED.\"part_type\", "
+               "EXCLUDED.\"size\", "
+               "EXCLUDED.\"container\", "
+               "EXCLUDED.\"retail_price\", "
+               "EXCLUDED.\"attributes\", "
+               "EXCLUDED.\"comment\", "
+               "EXCLUDED.\"_message_id\")",
     },
 };
 
