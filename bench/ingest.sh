@@ -128,6 +128,7 @@ ceiling=$(awk '{print $NF}' <<<"$ceiling_out")
 
 echo "ingestion API: POST /ingest/Order (example order, $(wc -c <"$work/order.json") B), ${seconds}s per run,"
 echo "wrk -t$wrk_threads, $(nproc) cores shared by wrk, nats-server $(nats-server --version | awk '{print $2}') and the API (no pinning), $(date -u +%Y-%m-%d)"
+echo "API: HTTP_THREADS=${HTTP_THREADS:-0 (one per CPU)}, ACCESS_LOG=${ACCESS_LOG:-true} (to a file), NATS_SEND_ASAP=${NATS_SEND_ASAP:-false}, MAX_IN_FLIGHT=${MAX_IN_FLIGHT:-4096}"
 echo
 echo "| connections | accepted/s |  p50 ms |  p99 ms | non-202 | RSS MiB | API CPU % | nats CPU % | API us/req | of ceiling |"
 echo "|-------------|------------|---------|---------|---------|---------|-----------|------------|------------|------------|"

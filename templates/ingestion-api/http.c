@@ -1,6 +1,8 @@
 /*
  * http.c - the HTTP server: libmicrohttpd set-up, routing, authentication,
- * the life of a request, answers and the access log (see http.h).
+ * the life of a request, answers and the access log (see http.h). Access
+ * log lines are buffered per thread (nn_log_fields_buffered; main.c starts
+ * and stops the flushing).
  */
 #include "http.h"
 
@@ -22,11 +24,12 @@
 #include <unistd.h>
 
 /*
- * Memory of a connection (headers, read buffer). libmicrohttpd zeroes it
- * for every request of a kept-alive connection, so its 32 KiB default
- * costs measurable time per request; 16 KiB still holds large headers.
+ * Memory of a connection (headers, read buffer). libmicrohttpd zeroes all
+ * of it for every request of a kept-alive connection (MHD_pool_reset): at
+ * 16 KiB that memset was 5% of the API's CPU. 8 KiB still holds about
+ * 7 KiB of request headers (beyond: 431); the body is read in pieces.
  */
-#define INGEST_CONNECTION_MEMORY ((size_t)16 * 1024)
+#define INGEST_CONNECTION_MEMORY ((size_t)8 * 1024)
 
 #define INGEST_PREFIX     "/ingest/"
 #define INGEST_PREFIX_LEN (sizeof INGEST_PREFIX - 1)
@@ -336,7 +339,7 @@ static void ingest_http_on_completed(void *cls, struct MHD_Connection *conn, voi
             NN_LOG_STR("message_id", req->has_id ? req->id.text : NULL),
             NN_LOG_BOOL("completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK),
         };
-        nn_log_fields(NN_LOG_INFO, "request", fields, sizeof fields / sizeof fields[0]);
+        nn_log_fields_buffered(NN_LOG_INFO, "request", fields, sizeof fields / sizeof fields[0]);
     }
     ingest_request_free(req);
     atomic_fetch_sub(&h->open_requests, 1);
@@ -419,9 +422,17 @@ nn_status ingest_http_start(ingest_app *app, ingest_http **out)
     }
     /* whole seconds, rounded up */
     unsigned timeout_s = (unsigned)((settings->request_timeout_ms + 999) / 1000);
-    /* TURBO: read, write and accept before asking epoll (fewer system calls) */
+    /*
+     * poll(), not epoll: a request suspended while its publish is in flight
+     * leaves an epoll set and joins it again on resume, two epoll_ctl calls
+     * per request (6% of the CPU at 64 connections); poll() just skips it.
+     * poll() walks every open connection of its thread on each round: cheap
+     * for hundreds (bench/ingest.sh: 16 to 256), while epoll would scale
+     * better to thousands of idle kept-alive connections. TURBO: read,
+     * write and accept before asking.
+     */
     unsigned flags =
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+        MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
     if (ipv6)
         flags |= MHD_USE_IPv6;
     for (; h->daemon_count < threads; h->daemon_count++) {

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -48,6 +49,14 @@ struct ingest_publisher {
     natsOptions *opts;
     natsConnection *nc;
     jsCtx *js;
+    /*
+     * The connection's state as its callbacks last told, read by every
+     * publish without taking nats.c's connection lock (natsConnection_Status
+     * does, against its reader and flusher threads). It may lag the real
+     * state for a moment; a publish on a connection that just went down still
+     * fails inside nats.c (no reconnect buffer), so it is answered 503 all the same.
+     */
+    atomic_bool up;
 
     pthread_mutex_t lock;     /* guards every field below */
     pthread_cond_t wake;      /* the supervisor has work (recheck), or must stop */
@@ -157,6 +166,8 @@ static void ingest_request_recheck(ingest_publisher *p)
 static void ingest_on_connected(natsConnection *nc, void *closure)
 {
     (void)nc;
+    ingest_publisher *p = closure;
+    atomic_store(&p->up, true);
     nn_log_info("connected to NATS");
     ingest_request_recheck(closure);
 }
@@ -164,6 +175,8 @@ static void ingest_on_connected(natsConnection *nc, void *closure)
 static void ingest_on_reconnected(natsConnection *nc, void *closure)
 {
     (void)nc;
+    ingest_publisher *p = closure;
+    atomic_store(&p->up, true);
     nn_log_info("reconnected to NATS");
     ingest_request_recheck(closure);
 }
@@ -172,6 +185,7 @@ static void ingest_on_disconnected(natsConnection *nc, void *closure)
 {
     (void)nc;
     ingest_publisher *p = closure;
+    atomic_store(&p->up, false);
     pthread_mutex_lock(&p->lock);
     bool stopping = p->stopping;
     pthread_mutex_unlock(&p->lock);
@@ -182,7 +196,8 @@ static void ingest_on_disconnected(natsConnection *nc, void *closure)
 static void ingest_on_closed(natsConnection *nc, void *closure)
 {
     (void)nc;
-    (void)closure;
+    ingest_publisher *p = closure;
+    atomic_store(&p->up, false);
     nn_log_info("NATS connection closed");
 }
 
@@ -308,6 +323,7 @@ static nn_status ingest_connect(ingest_publisher *p)
         nn_log_error("cannot use NATS", NN_LOG_STR("error", natsStatus_GetText(s)));
         return s == NATS_NO_MEMORY ? NN_ERR_NOMEM : NN_ERR_INVALID;
     } else {
+        atomic_store(&p->up, true);
         nn_log_info("connected to NATS");
     }
 
@@ -360,6 +376,7 @@ nn_status ingest_publisher_start(const ingest_publisher_config *config, ingest_p
         return NN_ERR_NOMEM;
     }
     p->config = *config;
+    atomic_init(&p->up, false);
     size_t buckets = 64;
     while (buckets < (size_t)config->max_in_flight && buckets < ((size_t)1 << 24))
         buckets *= 2;
@@ -396,7 +413,7 @@ nn_status ingest_publisher_publish(ingest_publisher *p, ingest_publish *pub, con
 {
     if (len > INT_MAX)
         return NN_ERR_INVALID;
-    if (natsConnection_Status(p->nc) != NATS_CONN_STATUS_CONNECTED)
+    if (!atomic_load(&p->up))
         return NN_ERR_UNAVAILABLE;
 
     natsMsg *msg = NULL;

@@ -1,6 +1,8 @@
 /*
  * test_json.c - JSON parsing (common/json.c): integers at and beyond the
- * 64-bit limits, syntax errors with their position, top-level values.
+ * 64-bit limits, syntax errors with their position, top-level values, and
+ * the values the fast parser builds (escapes, numbers, nesting) being those
+ * jansson builds.
  */
 #include "check.h"
 
@@ -93,10 +95,92 @@ static void test_any_value(void)
     json_decref(v);
 }
 
+/* text parses, by nn_json_parse and by jansson alone, to the same value */
+static void check_same(const char *text)
+{
+    json_t *v = NULL;
+    char *error = NULL;
+    json_error_t jerr;
+    json_t *want = json_loadb(text, strlen(text), JSON_DECODE_ANY, &jerr);
+    CHECK_INT(parse(text, &v, &error), NN_OK);
+    CHECK(want != NULL && v != NULL);
+    char *got_text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(17)) : NULL;
+    char *want_text = want ? json_dumps(want, JSON_ENCODE_ANY | JSON_REAL_PRECISION(17)) : NULL;
+    CHECK(got_text && want_text && strcmp(got_text, want_text) == 0);
+    if (got_text && want_text && strcmp(got_text, want_text) != 0)
+        nn_check_note("    %s: got %s, want %s\n", text, got_text, want_text);
+    CHECK(v && want && json_typeof(v) == json_typeof(want));
+    free(got_text);
+    free(want_text);
+    json_decref(v);
+    json_decref(want);
+}
+
+static void test_same_as_jansson(void)
+{
+    check_same(
+        "{\"s\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\", \"\\u00e9\\u20AC\": \"\\ud83d\\ude00\"}");
+    check_same("[\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\", \"\\u007f\", \"\"]");
+    check_same("[0, -0, -0.0, 1.5, -2.25e-3, 1E+2, 5e-324, 1e-400, 1.7976931348623157e308]");
+    check_same("[9223372036854775807, -9223372036854775808, 123456789012]");
+    check_same(" \t\r\n{ \"a\" : [ 1 , { } , [ ] , true , false , null ] } \n");
+    check_same("{\"k\": 1, \"j\": 0, \"k\": [2]}");
+    check_same("{\"\\n\": {\"\\\"\": 1}, \"x\": \"\\u0041\"}");
+    /* deeper than the fast parser goes: jansson reads it */
+    char deep[2 * 100 + 1];
+    memset(deep, '[', 100);
+    memset(deep + 100, ']', 100);
+    deep[200] = '\0';
+    check_same(deep);
+
+    /* what jansson refuses, refused all the same */
+    json_t *v = NULL;
+    char *error = NULL;
+    static const char *const invalid[] = {
+        "\"\\ud83d\"",
+        "\"\\ude00\"",
+        "\"\\ud83d\\u0041\"",
+        "\"\\u12\"",
+        "\"\\x\"",
+        "\"a\tb\"",
+        "\"\xc0\xaf\"",
+        "\"\xed\xa0\x80\"",
+        "\"\xf4\x90\x80\x80\"",
+        "\"\xe2\x82\"",
+        "[01]",
+        "[1.]",
+        "[.5]",
+        "[-]",
+        "[1e]",
+        "[+1]",
+        "[1,]",
+        "{\"a\"}",
+        "{\"a\":1,}",
+        "[1 2]",
+        "tru",
+        "[1e400]",
+        "{\"a\":\"\\u0000\"}",
+        "\xef\xbb\xbf{}",
+        "{} {}",
+        "[\"a\"",
+    };
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        nn_status st = parse(invalid[i], &v, &error);
+        CHECK_INT(st, NN_ERR_INVALID);
+        if (st != NN_ERR_INVALID)
+            nn_check_note("    accepted: %s\n", invalid[i]);
+        json_decref(v);
+        v = NULL;
+        free(error);
+        error = NULL;
+    }
+}
+
 int main(void)
 {
     test_integer_limits();
     test_syntax_errors();
     test_any_value();
+    test_same_as_jansson();
     return nn_check_finish();
 }

@@ -1,5 +1,6 @@
 /*
- * log.c - structured logging to standard error (see log.h).
+ * log.c - structured logging to standard error, line by line or buffered per
+ * thread (see log.h).
  */
 #include "log.h"
 
@@ -7,8 +8,11 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,17 +49,69 @@ const char *nn_log_level_name(nn_log_level level)
     return "info";
 }
 
+/* The level name padded to 5 columns, for the text format. */
+static const char *nn_log_level_padded(nn_log_level level)
+{
+    switch (level) {
+    case NN_LOG_DEBUG:
+        return "debug";
+    case NN_LOG_INFO:
+        return "info ";
+    case NN_LOG_WARN:
+        return "warn ";
+    case NN_LOG_ERROR:
+        return "error";
+    }
+    return "info ";
+}
+
+/* The second of the last line this thread logged, as text ("2024-05-01T12:00:00"),
+ * so most lines skip gmtime_r and printf. */
+static _Thread_local time_t nn_log_second = -1;
+static _Thread_local char nn_log_second_text[32];
+
 /* RFC 3339 UTC time with milliseconds: 2024-05-01T12:00:00.123Z */
 static void nn_log_put_time(nn_buf *line)
 {
     struct timespec now;
-    struct tm tm;
-    if (clock_gettime(CLOCK_REALTIME, &now) != 0 || !gmtime_r(&now.tv_sec, &tm)) {
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0) {
         nn_buf_puts(line, "-");
         return;
     }
-    nn_buf_printf(line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, now.tv_nsec / 1000000L);
+    if (now.tv_sec != nn_log_second) {
+        struct tm tm;
+        int n = gmtime_r(&now.tv_sec, &tm)
+                    ? snprintf(nn_log_second_text, sizeof nn_log_second_text,
+                               "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                               tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
+                    : -1;
+        if (n < 0 || (size_t)n >= sizeof nn_log_second_text) {
+            nn_log_second = -1;
+            nn_buf_puts(line, "-");
+            return;
+        }
+        nn_log_second = now.tv_sec;
+    }
+    long ms = now.tv_nsec / 1000000L;
+    char frac[6] = {
+        '.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 'Z', '\0'};
+    nn_buf_puts(line, nn_log_second_text);
+    nn_buf_append(line, frac, 5);
+}
+
+/* A decimal integer, without printf. */
+static void nn_log_put_int(nn_buf *line, int64_t v)
+{
+    char digits[24]; /* 20 digits of UINT64_MAX, the sign */
+    size_t at = sizeof digits;
+    uint64_t magnitude = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        digits[--at] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude > 0);
+    if (v < 0)
+        digits[--at] = '-';
+    nn_buf_append(line, digits + at, sizeof digits - at);
 }
 
 /* Whether a text-format value must be quoted to stay one unambiguous token. */
@@ -114,7 +170,7 @@ static void nn_log_put_field(nn_buf *line, const nn_log_field *f)
             nn_log_put_text_value(line, f->v.s);
         break;
     case NN_LOG_FIELD_INT:
-        nn_buf_printf(line, "%lld", (long long)f->v.i);
+        nn_log_put_int(line, f->v.i);
         break;
     case NN_LOG_FIELD_FLOAT:
         if (isfinite(f->v.f))
@@ -150,27 +206,43 @@ static void nn_log_begin(nn_buf *line, nn_log_level level, const char *msg)
     if (nn_log_fmt == NN_LOG_JSON) {
         nn_buf_puts(line, "{\"time\":\"");
         nn_log_put_time(line);
-        nn_buf_printf(line, "\",\"level\":\"%s\",\"service\":", nn_log_level_name(level));
+        nn_buf_puts(line, "\",\"level\":\"");
+        nn_buf_puts(line, nn_log_level_name(level));
+        nn_buf_puts(line, "\",\"service\":");
         nn_buf_json_string(line, nn_log_service);
         nn_buf_puts(line, ",\"msg\":");
         nn_buf_json_string(line, msg);
     } else {
         nn_log_put_time(line);
-        nn_buf_printf(line, " %-5s %s: ", nn_log_level_name(level), nn_log_service);
+        nn_buf_putc(line, ' ');
+        nn_buf_puts(line, nn_log_level_padded(level));
+        nn_buf_putc(line, ' ');
+        nn_buf_puts(line, nn_log_service);
+        nn_buf_puts(line, ": ");
         nn_log_put_text_message(line, msg);
+    }
+}
+
+static void nn_log_end(nn_buf *line)
+{
+    nn_buf_puts(line, nn_log_fmt == NN_LOG_JSON ? "}\n" : "\n");
+}
+
+static void nn_log_emit_buf(const nn_buf *b)
+{
+    if (nn_buf_status(b) == NN_OK) {
+        nn_log_emit(b->data, b->len);
+    } else {
+        static const char oom[] = "log: out of memory, lines were dropped\n";
+        nn_log_emit(oom, sizeof oom - 1);
     }
 }
 
 /* End the line, write it out in one write(2) and free it. */
 static void nn_log_finish(nn_buf *line)
 {
-    nn_buf_puts(line, nn_log_fmt == NN_LOG_JSON ? "}\n" : "\n");
-    if (nn_buf_status(line) == NN_OK) {
-        nn_log_emit(line->data, line->len);
-    } else {
-        static const char oom[] = "log: out of memory, a line was dropped\n";
-        nn_log_emit(oom, sizeof oom - 1);
-    }
+    nn_log_end(line);
+    nn_log_emit_buf(line);
     nn_buf_free(line);
 }
 
@@ -203,4 +275,153 @@ void nn_log_fields(nn_log_level level, const char *msg, const nn_log_field *fiel
             nn_log_put_field(&line, &fields[i]);
     }
     nn_log_finish(&line);
+}
+
+/* ---- buffered lines ----------------------------------------------------------- */
+
+/* The buffer of one thread; its lock is taken by the thread and the flusher. */
+typedef struct nn_log_thread_buf {
+    pthread_mutex_t lock;
+    nn_buf lines;
+    struct nn_log_thread_buf *next;
+} nn_log_thread_buf;
+
+static struct {
+    pthread_mutex_t lock;    /* guards every field below */
+    pthread_cond_t wake;     /* stop asked */
+    nn_log_thread_buf *bufs; /* every thread's buffer */
+    pthread_t flusher;
+    int64_t flush_ms;
+    bool stop;
+} nn_log_buffered = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static atomic_bool nn_log_buffering;
+/* Bumped by each nn_log_buffer_start(): a thread's buffer of an earlier
+ * start has been freed by the stop that followed it. */
+static atomic_uint nn_log_generation;
+static _Thread_local nn_log_thread_buf *nn_log_mine;
+static _Thread_local unsigned nn_log_mine_generation;
+
+/* Write out and empty b; its lock is held. */
+static void nn_log_flush_locked(nn_log_thread_buf *b)
+{
+    if (b->lines.len > 0 || nn_buf_status(&b->lines) != NN_OK)
+        nn_log_emit_buf(&b->lines);
+    nn_buf_reset(&b->lines);
+}
+
+static void nn_log_flush_all(void)
+{
+    pthread_mutex_lock(&nn_log_buffered.lock);
+    for (nn_log_thread_buf *b = nn_log_buffered.bufs; b; b = b->next) {
+        pthread_mutex_lock(&b->lock);
+        nn_log_flush_locked(b);
+        pthread_mutex_unlock(&b->lock);
+    }
+    pthread_mutex_unlock(&nn_log_buffered.lock);
+}
+
+static void *nn_log_flusher(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&nn_log_buffered.lock);
+    while (!nn_log_buffered.stop) {
+        struct timespec deadline;
+        if (clock_gettime(CLOCK_REALTIME, &deadline) != 0)
+            break;
+        int64_t ns = deadline.tv_nsec + nn_log_buffered.flush_ms * 1000000LL;
+        deadline.tv_sec += (time_t)(ns / 1000000000LL);
+        deadline.tv_nsec = (long)(ns % 1000000000LL);
+        (void)pthread_cond_timedwait(&nn_log_buffered.wake, &nn_log_buffered.lock, &deadline);
+        pthread_mutex_unlock(&nn_log_buffered.lock);
+        nn_log_flush_all();
+        pthread_mutex_lock(&nn_log_buffered.lock);
+    }
+    pthread_mutex_unlock(&nn_log_buffered.lock);
+    return NULL;
+}
+
+nn_status nn_log_buffer_start(int64_t flush_ms)
+{
+    if (flush_ms < 1 || atomic_load(&nn_log_buffering))
+        return NN_ERR_INVALID;
+    nn_log_buffered.flush_ms = flush_ms;
+    nn_log_buffered.stop = false;
+    atomic_fetch_add(&nn_log_generation, 1);
+    if (pthread_create(&nn_log_buffered.flusher, NULL, nn_log_flusher, NULL) != 0)
+        return NN_ERR_NOMEM;
+    atomic_store(&nn_log_buffering, true);
+    return NN_OK;
+}
+
+void nn_log_buffer_stop(void)
+{
+    if (!atomic_load(&nn_log_buffering))
+        return;
+    pthread_mutex_lock(&nn_log_buffered.lock);
+    nn_log_buffered.stop = true;
+    pthread_cond_broadcast(&nn_log_buffered.wake);
+    pthread_mutex_unlock(&nn_log_buffered.lock);
+    int rc = pthread_join(nn_log_buffered.flusher, NULL);
+    atomic_store(&nn_log_buffering, false);
+    nn_log_flush_all();
+    if (rc != 0)
+        nn_log_error("cannot join the log flusher", NN_LOG_STR("error", strerror(rc)));
+
+    pthread_mutex_lock(&nn_log_buffered.lock);
+    nn_log_thread_buf *b = nn_log_buffered.bufs;
+    nn_log_buffered.bufs = NULL;
+    pthread_mutex_unlock(&nn_log_buffered.lock);
+    while (b) {
+        nn_log_thread_buf *next = b->next;
+        nn_buf_free(&b->lines);
+        pthread_mutex_destroy(&b->lock);
+        free(b);
+        b = next;
+    }
+}
+
+/* The calling thread's buffer, created on its first line; NULL when out of memory. */
+static nn_log_thread_buf *nn_log_thread_buffer(void)
+{
+    unsigned generation = atomic_load(&nn_log_generation);
+    if (nn_log_mine && nn_log_mine_generation == generation)
+        return nn_log_mine;
+    nn_log_thread_buf *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    if (pthread_mutex_init(&b->lock, NULL) != 0) {
+        free(b);
+        return NULL;
+    }
+    nn_buf_init(&b->lines);
+    pthread_mutex_lock(&nn_log_buffered.lock);
+    b->next = nn_log_buffered.bufs;
+    nn_log_buffered.bufs = b;
+    pthread_mutex_unlock(&nn_log_buffered.lock);
+    nn_log_mine = b;
+    nn_log_mine_generation = generation;
+    return b;
+}
+
+void nn_log_fields_buffered(nn_log_level level, const char *msg, const nn_log_field *fields,
+                            size_t count)
+{
+    if (!nn_log_enabled(level))
+        return;
+    nn_log_thread_buf *b = atomic_load(&nn_log_buffering) ? nn_log_thread_buffer() : NULL;
+    if (!b) {
+        nn_log_fields(level, msg, fields, count);
+        return;
+    }
+    pthread_mutex_lock(&b->lock);
+    nn_log_begin(&b->lines, level, msg);
+    for (size_t i = 0; i < count; i++) {
+        if (fields[i].kind != NN_LOG_FIELD_END && fields[i].key)
+            nn_log_put_field(&b->lines, &fields[i]);
+    }
+    nn_log_end(&b->lines);
+    if (b->lines.len >= NN_LOG_BUFFER_BYTES || nn_buf_status(&b->lines) != NN_OK)
+        nn_log_flush_locked(b);
+    pthread_mutex_unlock(&b->lock);
 }

@@ -13,9 +13,19 @@
  * Each line goes out in a single write(2), so lines of concurrent threads never
  * interleave. Global state: the service name, level and format, set once by
  * nn_log_setup() before any thread starts, read-only afterwards.
+ *
+ * Lines of a hot path (an access log line per request) can be buffered
+ * instead: nn_log_fields_buffered() appends the line to a buffer of the
+ * calling thread, written out in one write(2) when it holds
+ * NN_LOG_BUFFER_BYTES, and by a background thread every flush_ms otherwise
+ * (nn_log_buffer_start), and at nn_log_buffer_stop(). Lines stay whole; only
+ * their order across threads, and against unbuffered lines, may differ from
+ * the order of their times.
  */
 #ifndef NN_LOG_H
 #define NN_LOG_H
+
+#include "status.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -75,6 +85,25 @@ void nn_log_write(nn_log_level level, const char *msg, ...);
 
 /* The same with the fields in an array (count of them, no NN_LOG_END needed). */
 void nn_log_fields(nn_log_level level, const char *msg, const nn_log_field *fields, size_t count);
+
+/* A thread's buffered lines are written out once they hold this many bytes. */
+#define NN_LOG_BUFFER_BYTES 16384
+
+/*
+ * Start buffering: nn_log_fields_buffered() lines are written at the latest
+ * flush_ms (> 0) after they were logged. NN_OK, NN_ERR_INVALID (already
+ * started, flush_ms < 1) or NN_ERR_NOMEM (no thread).
+ */
+nn_status nn_log_buffer_start(int64_t flush_ms);
+
+/* Write every buffered line, stop the background thread and free the
+ * buffers. Call once no thread logs buffered lines any more. Without
+ * nn_log_buffer_start() before, nothing happens. */
+void nn_log_buffer_stop(void);
+
+/* nn_log_fields(), buffered when buffering was started (else written at once). */
+void nn_log_fields_buffered(nn_log_level level, const char *msg, const nn_log_field *fields,
+                            size_t count);
 
 #define nn_log_debug(...) nn_log_write(NN_LOG_DEBUG, __VA_ARGS__, NN_LOG_END)
 #define nn_log_info(...)  nn_log_write(NN_LOG_INFO, __VA_ARGS__, NN_LOG_END)

@@ -275,16 +275,60 @@ const char *nn_validate_value(nn_type type, const json_t *value)
 
 /* ---- payloads ------------------------------------------------------------- */
 
+/* One step of the JSON pointer of the value being checked: an object key,
+ * or (key NULL) an array index. */
+typedef struct nn_path_step {
+    const char *key;
+    size_t index;
+} nn_path_step;
+
+/* Steps kept without an allocation; deeper paths move to the heap. */
+#define NN_PATH_INLINE_STEPS 16
+
+/*
+ * The path is kept as steps and written out as text only when a problem is
+ * reported: most payloads are valid, and building "/line_items/0/quantity"
+ * for every field of every payload was a measurable share of validating.
+ */
 typedef struct nn_validator {
     nn_problems *problems;
-    nn_buf path; /* JSON pointer of the value being checked */
+    nn_path_step inline_steps[NN_PATH_INLINE_STEPS];
+    nn_path_step *steps; /* inline_steps or a heap array */
+    size_t depth;
+    size_t cap;
+    nn_buf path; /* the text of the current path, written on demand */
     nn_status status;
 } nn_validator;
+
+/* Write the current path as an RFC 6901 pointer into v->path. */
+static void nn_path_write(nn_validator *v)
+{
+    nn_buf_reset(&v->path);
+    for (size_t i = 0; i < v->depth; i++) {
+        const nn_path_step *step = &v->steps[i];
+        if (!step->key) {
+            nn_buf_printf(&v->path, "/%zu", step->index);
+            continue;
+        }
+        nn_buf_putc(&v->path, '/');
+        /* copy runs without '~' or '/' whole */
+        for (const char *p = step->key; *p;) {
+            size_t run = strcspn(p, "~/");
+            nn_buf_append(&v->path, p, run);
+            p += run;
+            if (*p) {
+                nn_buf_puts(&v->path, *p == '~' ? "~0" : "~1");
+                p++;
+            }
+        }
+    }
+}
 
 static void nn_report(nn_validator *v, const char *message)
 {
     if (v->status == NN_ERR_NOMEM)
         return;
+    nn_path_write(v);
     if (nn_buf_status(&v->path) != NN_OK ||
         nn_problems_add(v->problems, nn_buf_str(&v->path), message) != NN_OK)
         v->status = NN_ERR_NOMEM;
@@ -293,8 +337,15 @@ static void nn_report(nn_validator *v, const char *message)
 }
 
 /* Whether a problem was already reported at the current path. */
-static bool nn_reported_here(const nn_validator *v)
+static bool nn_reported_here(nn_validator *v)
 {
+    if (v->problems->count == 0)
+        return false;
+    nn_path_write(v);
+    if (nn_buf_status(&v->path) != NN_OK) {
+        v->status = NN_ERR_NOMEM;
+        return false;
+    }
     const char *path = nn_buf_str(&v->path);
     for (size_t i = 0; i < v->problems->count; i++) {
         if (strcmp(v->problems->items[i].path, path) == 0)
@@ -303,29 +354,47 @@ static bool nn_reported_here(const nn_validator *v)
     return false;
 }
 
-/* Append "/key" (RFC 6901 escaped) to the path; returns the length to restore. */
+/* Append a step to the path; false (and out of memory recorded) when it cannot grow. */
+static bool nn_path_push(nn_validator *v, const char *key, size_t index)
+{
+    if (v->depth == v->cap) {
+        size_t cap = v->cap > 0 ? v->cap * 2 : NN_PATH_INLINE_STEPS;
+        nn_path_step *steps = v->steps == v->inline_steps ? NULL : v->steps;
+        steps = cap <= SIZE_MAX / sizeof *steps ? realloc(steps, cap * sizeof *steps) : NULL;
+        if (!steps) {
+            v->status = NN_ERR_NOMEM;
+            return false;
+        }
+        if (v->steps == v->inline_steps)
+            memcpy(steps, v->inline_steps, sizeof v->inline_steps);
+        v->steps = steps;
+        v->cap = cap;
+    }
+    v->steps[v->depth].key = key;
+    v->steps[v->depth].index = index;
+    v->depth++;
+    return true;
+}
+
+/* Append "/key" to the path; returns the depth to restore (nn_path_pop). */
 static size_t nn_path_push_key(nn_validator *v, const char *key)
 {
-    size_t mark = v->path.len;
-    nn_buf_putc(&v->path, '/');
-    /* copy runs without '~' or '/' whole: this is on every field of every payload */
-    for (const char *p = key; *p;) {
-        size_t run = strcspn(p, "~/");
-        nn_buf_append(&v->path, p, run);
-        p += run;
-        if (*p) {
-            nn_buf_puts(&v->path, *p == '~' ? "~0" : "~1");
-            p++;
-        }
-    }
+    size_t mark = v->depth;
+    (void)nn_path_push(v, key, 0);
     return mark;
 }
 
 static size_t nn_path_push_index(nn_validator *v, size_t index)
 {
-    size_t mark = v->path.len;
-    nn_buf_printf(&v->path, "/%zu", index);
+    size_t mark = v->depth;
+    (void)nn_path_push(v, NULL, index);
     return mark;
+}
+
+static void nn_path_pop(nn_validator *v, size_t mark)
+{
+    if (v->depth > mark)
+        v->depth = mark;
 }
 
 /* Check one field's value (NULL when absent) at the current path. */
@@ -355,7 +424,7 @@ static void nn_check_field(nn_validator *v, const nn_field *f, const json_t *val
                 continue;
             size_t mark = nn_path_push_index(v, i);
             nn_report(v, "expected object");
-            nn_buf_truncate(&v->path, mark);
+            nn_path_pop(v, mark);
         }
     }
 }
@@ -388,7 +457,7 @@ static void nn_check_copied(nn_validator *v, const nn_entity *child, const json_
         size_t mark = nn_path_push_key(v, f->json_key);
         if (!nn_reported_here(v))
             nn_check_field(v, f, json_object_get(parent_obj, f->json_key));
-        nn_buf_truncate(&v->path, mark);
+        nn_path_pop(v, mark);
     }
 }
 
@@ -411,7 +480,7 @@ static void nn_check_elements(nn_validator *v, const nn_entity *e, const nn_fiel
                 continue; /* already reported: "expected object" */
             size_t mark = nn_path_push_index(v, i);
             nn_check_object(v, child, item);
-            nn_buf_truncate(&v->path, mark);
+            nn_path_pop(v, mark);
         }
     }
 }
@@ -432,7 +501,7 @@ static void nn_check_object(nn_validator *v, const nn_entity *e, const json_t *o
         nn_check_field(v, f, value);
         if (has_rows)
             nn_check_elements(v, e, f, value);
-        nn_buf_truncate(&v->path, mark);
+        nn_path_pop(v, mark);
         if (!has_rows)
             continue;
         for (size_t c = 0; c < e->child_count; c++) {
@@ -444,7 +513,10 @@ static void nn_check_object(nn_validator *v, const nn_entity *e, const json_t *o
 
 nn_status nn_validate_payload(const nn_entity *entity, const json_t *payload, nn_problems *problems)
 {
-    nn_validator v = {.problems = problems, .path = NN_BUF_INIT, .status = NN_OK};
+    nn_validator v = {
+        .problems = problems, .depth = 0, .cap = NN_PATH_INLINE_STEPS, .status = NN_OK};
+    v.steps = v.inline_steps;
+    nn_buf_init(&v.path);
     if (!json_is_object(payload))
         nn_report(&v, "expected object");
     else
@@ -452,5 +524,7 @@ nn_status nn_validate_payload(const nn_entity *entity, const json_t *payload, nn
     if (nn_buf_status(&v.path) != NN_OK)
         v.status = NN_ERR_NOMEM;
     nn_buf_free(&v.path);
+    if (v.steps != v.inline_steps)
+        free(v.steps);
     return v.status;
 }

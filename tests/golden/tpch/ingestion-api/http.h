@@ -2,7 +2,7 @@
  * http.h - the ingestion API's HTTP server (libmicrohttpd): routing, the
  * life of one request, answers, the access log.
  *
- * Requests are served by a pool of threads, each with its own epoll loop.
+ * Requests are served by a pool of threads, each with its own poll() loop.
  * A POST /ingest/{Entity} that is being published is suspended
  * (MHD_suspend_connection) so its thread serves other connections, and
  * resumed by the publisher's callback once JetStream answered.

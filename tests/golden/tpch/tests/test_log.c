@@ -1,15 +1,18 @@
 /*
  * test_log.c - log lines (common/log.c) in text and JSON format, captured
- * from standard error: levels, field types, quoting, one line per event.
+ * from standard error: levels, field types, quoting, one line per event;
+ * buffered lines: none lost or cut, written by the timer and at the stop.
  */
 #include "check.h"
 
 #include "common/log.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Standard error, redirected into a temporary file while capturing. */
@@ -114,10 +117,79 @@ static void test_levels(void)
     CHECK_STR(nn_log_level_name(NN_LOG_WARN), "warn");
 }
 
+#define BUFFERED_LINES 3000
+
+static void *log_lines(void *arg)
+{
+    const char *who = arg;
+    for (int i = 0; i < BUFFERED_LINES; i++) {
+        nn_log_field fields[] = {NN_LOG_STR("who", who), NN_LOG_INT("i", i),
+                                 NN_LOG_INT("neg", -i - 1)};
+        nn_log_fields_buffered(NN_LOG_INFO, "request", fields, 3);
+    }
+    return NULL;
+}
+
+static void test_buffered(void)
+{
+    nn_log_setup("svc", NN_LOG_INFO, NN_LOG_TEXT);
+    /* not started: written at once */
+    capture_start();
+    nn_log_fields_buffered(NN_LOG_INFO, "direct", (const nn_log_field[]){NN_LOG_INT("n", 1)}, 1);
+    CHECK(lseek(STDERR_FILENO, 0, SEEK_CUR) > 0);
+    char *out = capture_end();
+    CHECK(strstr(out, " info  svc: direct n=1\n") != NULL);
+    free(out);
+
+    /* two threads, a flush interval longer than the test: the buffers fill
+     * up and are written whole, the rest at the stop */
+    CHECK_INT(nn_log_buffer_start(60000), NN_OK);
+    CHECK_INT(nn_log_buffer_start(60000), NN_ERR_INVALID);
+    capture_start();
+    pthread_t a, b;
+    CHECK(pthread_create(&a, NULL, log_lines, "a") == 0);
+    CHECK(pthread_create(&b, NULL, log_lines, "b") == 0);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    nn_log_buffer_stop();
+    out = capture_end();
+    size_t lines = 0, good = 0;
+    for (char *line = out, *end; (end = strchr(line, '\n')) != NULL; line = end + 1) {
+        *end = '\0';
+        lines++;
+        char who = '?';
+        int i = -1, neg = 0;
+        const char *at = strstr(line, " info  svc: request who=");
+        if (at && sscanf(at, " info  svc: request who=%c i=%d neg=%d", &who, &i, &neg) == 3 &&
+            (who == 'a' || who == 'b') && neg == -i - 1)
+            good++;
+    }
+    CHECK_INT(lines, 2 * BUFFERED_LINES);
+    CHECK_INT(good, 2 * BUFFERED_LINES);
+    free(out);
+
+    /* a short interval: the line is written without a stop */
+    CHECK_INT(nn_log_buffer_start(20), NN_OK);
+    capture_start();
+    nn_log_fields_buffered(NN_LOG_INFO, "later", (const nn_log_field[]){NN_LOG_INT("n", 2)}, 1);
+    bool written = false;
+    for (int tries = 0; tries < 200 && !written; tries++) {
+        struct timespec pause = {0, 10 * 1000000L};
+        nanosleep(&pause, NULL);
+        written = lseek(STDERR_FILENO, 0, SEEK_CUR) > 0;
+    }
+    CHECK(written);
+    nn_log_buffer_stop();
+    out = capture_end();
+    CHECK(strstr(out, " info  svc: later n=2\n") != NULL);
+    free(out);
+}
+
 int main(void)
 {
     test_text();
     test_json();
     test_levels();
+    test_buffered();
     return nn_check_finish();
 }
