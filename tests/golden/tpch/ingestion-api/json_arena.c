@@ -88,6 +88,8 @@ nn_status ingest_json_arena_install(void)
 
 void ingest_json_arena_begin(void)
 {
+    if (!INGEST_ARENA_ENABLED)
+        return; /* no key, no block: jansson uses malloc */
     ingest_arena *a = &ingest_thread_arena;
     if (!a->block) {
         a->block = malloc(INGEST_ARENA_BYTES);
