@@ -39,7 +39,7 @@ t_generate "$tree"
 make -C "$tree" -j"$(nproc)" bin/worker >/dev/null
 read -ra nats_flags <<<"$(pkg-config --cflags --libs libnats jansson)"
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -I"$tree" tests/worker/jsutil.c \
-    "$tree/common/streams.c" "$tree/common/log.c" "$tree/common/buf.c" \
+    "$tree/common/streams.c" "$tree/common/log.c" "$tree/common/clock.c" "$tree/common/buf.c" \
     "${nats_flags[@]}" -o "$T_SCRATCH/jsutil"
 t_start_nats >/dev/null
 t_start_postgres >/dev/null

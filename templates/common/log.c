@@ -5,6 +5,7 @@
 #include "log.h"
 
 #include "buf.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <math.h>
@@ -65,38 +66,11 @@ static const char *nn_log_level_padded(nn_log_level level)
     return "info ";
 }
 
-/* The second of the last line this thread logged, as text ("2024-05-01T12:00:00"),
- * so most lines skip gmtime_r and printf. */
-static _Thread_local time_t nn_log_second = -1;
-static _Thread_local char nn_log_second_text[32];
-
 /* RFC 3339 UTC time with milliseconds: 2024-05-01T12:00:00.123Z */
 static void nn_log_put_time(nn_buf *line)
 {
-    struct timespec now;
-    if (clock_gettime(CLOCK_REALTIME, &now) != 0) {
-        nn_buf_puts(line, "-");
-        return;
-    }
-    if (now.tv_sec != nn_log_second) {
-        struct tm tm;
-        int n = gmtime_r(&now.tv_sec, &tm)
-                    ? snprintf(nn_log_second_text, sizeof nn_log_second_text,
-                               "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                               tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
-                    : -1;
-        if (n < 0 || (size_t)n >= sizeof nn_log_second_text) {
-            nn_log_second = -1;
-            nn_buf_puts(line, "-");
-            return;
-        }
-        nn_log_second = now.tv_sec;
-    }
-    long ms = now.tv_nsec / 1000000L;
-    char frac[6] = {
-        '.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 'Z', '\0'};
-    nn_buf_puts(line, nn_log_second_text);
-    nn_buf_append(line, frac, 5);
+    char text[NN_CLOCK_TEXT_SIZE];
+    nn_buf_puts(line, nn_clock_now_text(text) == NN_OK ? text : "-");
 }
 
 /* A decimal integer, without printf. */
@@ -264,16 +238,23 @@ void nn_log_write(nn_log_level level, const char *msg, ...)
     nn_log_finish(&line);
 }
 
+/* A whole line but its end: time, level, service, msg and the fields. */
+static void nn_log_put_line(nn_buf *line, nn_log_level level, const char *msg,
+                            const nn_log_field *fields, size_t count)
+{
+    nn_log_begin(line, level, msg);
+    for (size_t i = 0; i < count; i++) {
+        if (fields[i].kind != NN_LOG_FIELD_END && fields[i].key)
+            nn_log_put_field(line, &fields[i]);
+    }
+}
+
 void nn_log_fields(nn_log_level level, const char *msg, const nn_log_field *fields, size_t count)
 {
     if (!nn_log_enabled(level))
         return;
     nn_buf line = NN_BUF_INIT;
-    nn_log_begin(&line, level, msg);
-    for (size_t i = 0; i < count; i++) {
-        if (fields[i].kind != NN_LOG_FIELD_END && fields[i].key)
-            nn_log_put_field(&line, &fields[i]);
-    }
+    nn_log_put_line(&line, level, msg, fields, count);
     nn_log_finish(&line);
 }
 
@@ -415,11 +396,7 @@ void nn_log_fields_buffered(nn_log_level level, const char *msg, const nn_log_fi
         return;
     }
     pthread_mutex_lock(&b->lock);
-    nn_log_begin(&b->lines, level, msg);
-    for (size_t i = 0; i < count; i++) {
-        if (fields[i].kind != NN_LOG_FIELD_END && fields[i].key)
-            nn_log_put_field(&b->lines, &fields[i]);
-    }
+    nn_log_put_line(&b->lines, level, msg, fields, count);
     nn_log_end(&b->lines);
     if (b->lines.len >= NN_LOG_BUFFER_BYTES || nn_buf_status(&b->lines) != NN_OK)
         nn_log_flush_locked(b);

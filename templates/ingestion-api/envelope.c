@@ -1,14 +1,12 @@
 /*
- * envelope.c - message ids, reception time and source, and the published
+ * envelope.c - message ids, the source, and the published
  * envelope (see envelope.h).
  */
 #include "envelope.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 #include <uuid/uuid.h>
 
 /*
@@ -72,46 +70,6 @@ nn_status ingest_message_id_from_key(const char *key, ingest_message_id *id)
     return NN_OK;
 }
 
-/* The second of this thread's last timestamp, as text ("2024-05-01T12:00:00"):
- * most requests skip gmtime_r and snprintf. */
-static _Thread_local time_t ingest_second = -1;
-static _Thread_local char ingest_second_text[24];
-static _Thread_local size_t ingest_second_len;
-
-nn_status ingest_timestamp_now(ingest_timestamp *ts)
-{
-    struct timespec now;
-    if (clock_gettime(CLOCK_REALTIME, &now) != 0)
-        return NN_ERR_IO;
-    if (now.tv_sec != ingest_second) {
-        struct tm tm;
-        if (!gmtime_r(&now.tv_sec, &tm))
-            return NN_ERR_IO;
-        int n = snprintf(ingest_second_text, sizeof ingest_second_text,
-                         "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-        if (n < 0 || (size_t)n >= sizeof ingest_second_text) {
-            ingest_second = -1;
-            return NN_ERR_IO;
-        }
-        ingest_second = now.tv_sec;
-        ingest_second_len = (size_t)n;
-    }
-    long ms = now.tv_nsec / 1000000L;
-    /* the second, then ".123Z" and the NUL */
-    if (ingest_second_len + 6 > sizeof ts->text)
-        return NN_ERR_IO;
-    memcpy(ts->text, ingest_second_text, ingest_second_len);
-    char *frac = ts->text + ingest_second_len;
-    frac[0] = '.';
-    frac[1] = (char)('0' + ms / 100);
-    frac[2] = (char)('0' + ms / 10 % 10);
-    frac[3] = (char)('0' + ms % 10);
-    frac[4] = 'Z';
-    frac[5] = '\0';
-    return NN_OK;
-}
-
 /* Length of the UTF-8 sequence at s (1-4), or 0 when it is not well-formed
  * (overlong forms, surrogates and code points beyond U+10FFFF refused). */
 static size_t ingest_utf8_sequence(const unsigned char *s)
@@ -157,8 +115,8 @@ bool ingest_source_valid(const char *source)
 }
 
 nn_status ingest_envelope_write(nn_buf *out, const ingest_message_id *id, const nn_entity *entity,
-                                const ingest_timestamp *received_at, const char *source,
-                                const char *payload, size_t payload_len)
+                                const char *received_at, const char *source, const char *payload,
+                                size_t payload_len)
 {
     /* the fixed part, the names and the payload, escaping aside */
     (void)nn_buf_reserve(out, 128 + strlen(entity->name) + strlen(source) + payload_len);
@@ -167,7 +125,7 @@ nn_status ingest_envelope_write(nn_buf *out, const ingest_message_id *id, const 
     nn_buf_puts(out, "\",\"entity_type\":");
     nn_buf_json_string(out, entity->name);
     nn_buf_puts(out, ",\"received_at\":\"");
-    nn_buf_puts(out, received_at->text);
+    nn_buf_puts(out, received_at);
     nn_buf_puts(out, "\",\"source\":");
     nn_buf_json_string(out, source);
     nn_buf_puts(out, ",\"payload\":");

@@ -35,11 +35,6 @@ typedef struct ingest_message_id {
     char text[37];
 } ingest_message_id;
 
-/* An RFC 3339 UTC time with milliseconds, "2024-05-01T12:00:00.123Z". */
-typedef struct ingest_timestamp {
-    char text[32];
-} ingest_timestamp;
-
 /* A fresh random message id. */
 void ingest_message_id_random(ingest_message_id *id);
 
@@ -50,9 +45,6 @@ void ingest_message_id_random(ingest_message_id *id);
  */
 nn_status ingest_message_id_from_key(const char *key, ingest_message_id *id);
 
-/* The current time. NN_ERR_IO when the clock cannot be read. */
-nn_status ingest_timestamp_now(ingest_timestamp *ts);
-
 /*
  * Whether an X-Source value can be used: 1 to INGEST_MAX_SOURCE_BYTES bytes
  * of valid UTF-8 without control characters.
@@ -60,13 +52,14 @@ nn_status ingest_timestamp_now(ingest_timestamp *ts);
 bool ingest_source_valid(const char *source);
 
 /*
- * Append the envelope to out. payload is the request body, already known
+ * Append the envelope to out. received_at is RFC 3339 text (common/clock.h);
+ * payload is the request body, already known
  * to be valid JSON; it is copied as it is, so the message carries exactly
  * what the client sent (numbers keep their spelling, unknown fields stay).
  * NN_OK or NN_ERR_NOMEM.
  */
 nn_status ingest_envelope_write(nn_buf *out, const ingest_message_id *id, const nn_entity *entity,
-                                const ingest_timestamp *received_at, const char *source,
-                                const char *payload, size_t payload_len);
+                                const char *received_at, const char *source, const char *payload,
+                                size_t payload_len);
 
 #endif

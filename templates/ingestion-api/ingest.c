@@ -5,6 +5,7 @@
 #include "ingest.h"
 #include "json_arena.h"
 
+#include "common/clock.h"
 #include "common/json.h"
 #include "common/log.h"
 
@@ -287,8 +288,8 @@ static enum MHD_Result ingest_post_finish(ingest_request *req)
         ingest_message_id_random(&req->id);
         req->has_id = true;
     }
-    ingest_timestamp received_at;
-    if (ingest_timestamp_now(&received_at) != NN_OK)
+    char received_at[NN_CLOCK_TEXT_SIZE];
+    if (nn_clock_now_text(received_at) != NN_OK)
         return ingest_http_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
                                  "cannot read the clock", NULL);
     nn_buf source = NN_BUF_INIT;
@@ -296,7 +297,7 @@ static enum MHD_Result ingest_post_finish(ingest_request *req)
     nn_buf envelope = NN_BUF_INIT;
     nn_status st = nn_buf_status(&source);
     if (st == NN_OK)
-        st = ingest_envelope_write(&envelope, &req->id, req->entity, &received_at,
+        st = ingest_envelope_write(&envelope, &req->id, req->entity, received_at,
                                    nn_buf_str(&source), nn_buf_str(&req->body), req->body.len);
     nn_buf_free(&source);
     nn_buf_free(&req->body); /* the envelope holds it now */

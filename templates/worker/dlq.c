@@ -3,29 +3,19 @@
  */
 #include "dlq.h"
 
-#include "common/buf.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/streams.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Now as RFC 3339 UTC with milliseconds: 2024-05-01T12:00:00.123Z */
 static json_t *worker_dlq_now(void)
 {
-    struct timespec now;
-    struct tm tm;
-    if (clock_gettime(CLOCK_REALTIME, &now) != 0 || !gmtime_r(&now.tv_sec, &tm))
-        return json_null();
-    nn_buf text = NN_BUF_INIT;
-    nn_buf_printf(&text, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, now.tv_nsec / 1000000L);
-    json_t *value = nn_buf_status(&text) == NN_OK ? json_string(nn_buf_str(&text)) : NULL;
-    nn_buf_free(&text);
-    return value;
+    char text[NN_CLOCK_TEXT_SIZE];
+    return nn_clock_now_text(text) == NN_OK ? json_string(text) : json_null();
 }
 
 /* len bytes as a JSON string; when they are not UTF-8, every byte beyond

@@ -22,7 +22,7 @@ t_check "generate tpch" t_generate "$out"
 t_check "make SANITIZE=1 bin/worker" make -C "$out" -j2 SANITIZE=1 bin/worker
 read -ra nats_flags <<<"$(pkg-config --cflags --libs libnats jansson)"
 t_check "build jsutil" cc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O1 \
-    -I"$out" "$helpers/jsutil.c" "$out/common/streams.c" "$out/common/log.c" "$out/common/buf.c" \
+    -I"$out" "$helpers/jsutil.c" "$out/common/streams.c" "$out/common/log.c" "$out/common/clock.c" "$out/common/buf.c" \
     "${nats_flags[@]}" -o "$T_SCRATCH/jsutil"
 [ -x "$out/bin/worker" ] && [ -x "$T_SCRATCH/jsutil" ] || { t_fail "worker and jsutil built"; t_finish; }
 t_start_nats || { t_fail "start nats-server"; t_finish; }

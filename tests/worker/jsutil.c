@@ -4,7 +4,7 @@
  * Built by tests/scripts/test_worker.sh and bench/worker.sh against a
  * generated tree (its common/streams.c defines the streams):
  *
- *   cc -std=c11 -I OUT tests/worker/jsutil.c OUT/common/{streams,log,buf}.c \
+ *   cc -std=c11 -I OUT tests/worker/jsutil.c OUT/common/{streams,log,clock,buf}.c \
  *      $(pkg-config --cflags --libs libnats jansson) -o jsutil
  *
  * Commands (NATS_URL from the environment):
