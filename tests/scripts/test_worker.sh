@@ -59,6 +59,10 @@ stop_worker() {
 
 metric() { curl -fsS "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m { print $2 }'; }
 count() { q "SELECT count(*) FROM $1"; }
+# stored_sql FIRST LAST: the query "orders|line items" stored for order_key FIRST..LAST.
+stored_sql() {
+    printf "SELECT (SELECT count(*) FROM orders WHERE order_key BETWEEN %s AND %s) || '|' || (SELECT count(*) FROM order_line_items WHERE order_key BETWEEN %s AND %s)" "$1" "$2" "$1" "$2"
+}
 # wait_eq SECONDS EXPECTED SQL: until the query returns EXPECTED.
 wait_eq() { t_wait_for "$1" bash -c "[ \"\$(psql '$DATABASE_URL' -X -At -c \"$3\")\" = '$2' ]"; }
 
@@ -238,7 +242,7 @@ sleep 1
 t_pg_start
 wait "$loader" && t_pass "the load was published whole" || t_fail "the load was published whole"
 t_check "PostgreSQL back: every order of the load stored" wait_eq 90 "6000|12000" \
-    "SELECT (SELECT count(*) FROM orders WHERE order_key BETWEEN 100000 AND 105999) || '|' || (SELECT count(*) FROM order_line_items WHERE order_key BETWEEN 100000 AND 105999)"
+    "$(stored_sql 100000 105999)"
 t_contains "... once each, all processed, none in the DLQ" \
     "$(q "SELECT count(*) || '|' || count(*) FILTER (WHERE status = 'processed') FROM message_status WHERE message_id::text LIKE '0000000b-%'")" "6000|6000"
 t_contains "... the worker noticed and reconnected" "$(cat "$T_SCRATCH/w4.log")" "database connected"
@@ -253,7 +257,7 @@ t_wait_for 30 bash -c "[ \$(psql '$DATABASE_URL' -X -At -c 'SELECT count(*) FROM
 t_restart_nats && t_pass "nats-server restarted (same storage) mid-load" ||
     t_fail "nats-server restarted (same storage) mid-load"
 t_check "NATS back: every order of the load stored" wait_eq 90 "4000|8000" \
-    "SELECT (SELECT count(*) FROM orders WHERE order_key BETWEEN 150000 AND 153999) || '|' || (SELECT count(*) FROM order_line_items WHERE order_key BETWEEN 150000 AND 153999)"
+    "$(stored_sql 150000 153999)"
 t_contains "... once each, all processed" \
     "$(q "SELECT count(*) || '|' || count(*) FILTER (WHERE status = 'processed') FROM message_status WHERE message_id::text LIKE '0000000f-%'")" "4000|4000"
 t_check "/ready again after the reconnection" t_wait_for 10 curl -fsS -o /dev/null "http://127.0.0.1:$W_PORT/ready"
@@ -269,7 +273,7 @@ wait "$W_PID" 2>/dev/null
 killed_at=$(count "orders WHERE order_key BETWEEN 200000 AND 203999")
 start_worker w6 CONCURRENCY=2 BATCH_SIZE=128
 t_check "killed at $killed_at of 4000 orders, restarted: all stored" wait_eq 90 "4000|8000" \
-    "SELECT (SELECT count(*) FROM orders WHERE order_key BETWEEN 200000 AND 203999) || '|' || (SELECT count(*) FROM order_line_items WHERE order_key BETWEEN 200000 AND 203999)"
+    "$(stored_sql 200000 203999)"
 t_contains "... exactly once: one row per order key, one status per message" \
     "$(q "SELECT count(DISTINCT order_key) || '|' || (SELECT count(*) FROM message_status WHERE message_id::text LIKE '0000000c-%' AND status = 'processed')
           FROM orders WHERE order_key BETWEEN 200000 AND 203999")" "4000|4000"
@@ -283,7 +287,7 @@ start_worker w8 CONCURRENCY=1 BATCH_SIZE=32
 pid_b=$W_PID port_b=$W_PORT
 jsutil orders 3000 300000 13 2>/dev/null
 t_check "two workers: every order stored" wait_eq 90 "3000|6000" \
-    "SELECT (SELECT count(*) FROM orders WHERE order_key BETWEEN 300000 AND 302999) || '|' || (SELECT count(*) FROM order_line_items WHERE order_key BETWEEN 300000 AND 302999)"
+    "$(stored_sql 300000 302999)"
 # the counters move just after the commit that made the rows visible: wait for them (bounded)
 for _ in $(seq 1 50); do
     a=$(metric "$port_a" 'worker_messages_processed_total{entity="Order"}')
@@ -313,7 +317,7 @@ t_contains "... every stored order has its status (nothing half-done)" \
     "$(q "SELECT count(*) FROM message_status WHERE message_id::text LIKE '0000000e-%'")" "$stored"
 start_worker w10 CONCURRENCY=2
 t_check "a new worker takes the rest: every order stored once" wait_eq 60 "3000|6000" \
-    "SELECT (SELECT count(*) FROM orders WHERE order_key BETWEEN 400000 AND 402999) || '|' || (SELECT count(*) FROM order_line_items WHERE order_key BETWEEN 400000 AND 402999)"
+    "$(stored_sql 400000 402999)"
 stop_worker "$W_PID"
 t_contains "SIGTERM: exit 0" "rc=$rc" "rc=0"
 t_contains "nothing of the loads went to the DLQ" \
